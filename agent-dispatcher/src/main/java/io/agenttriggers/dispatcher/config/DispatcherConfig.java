@@ -1,0 +1,46 @@
+package io.agenttriggers.dispatcher.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Configuration of the agent-dispatcher. The runtime's URL is {@code quarkus.rest-client.agent-runtime.url}. */
+@ConfigMapping(prefix = "triggers.dispatcher")
+public interface DispatcherConfig {
+
+    /** How long a (tenant, dedup key) stays claimed by its first run. */
+    @WithDefault("PT24H")
+    Duration idempotencyWindow();
+
+    /** Per-attempt timeout when the event does not set one. */
+    @WithDefault("PT30S")
+    Duration defaultTimeout();
+
+    /** Attempts against the runtime when the event does not set {@code maxAttempts}. */
+    @WithDefault("3")
+    int defaultMaxAttempts();
+
+    /** First retry delay; doubles per attempt, with full jitter. */
+    @WithDefault("PT0.2S")
+    Duration backoffInitial();
+
+    /** Cap of the retry delay (also caps an honoured {@code Retry-After}). */
+    @WithDefault("PT30S")
+    Duration backoffMax();
+
+    /** First delay between polls of a {@code 202} run. */
+    @WithDefault("PT0.1S")
+    Duration pollInitial();
+
+    /** Cap of the delay between polls. */
+    @WithDefault("PT5S")
+    Duration pollMax();
+
+    /** How long an attempt may poll a {@code 202} run before it counts as timed out. */
+    @WithDefault("PT10M")
+    Duration pollDeadline();
+
+    /** Delay cap when the ledger or Kafka fail and the event is retried (never dropped). */
+    @WithDefault("PT10S")
+    Duration infrastructureRetryMax();
+}

@@ -1,0 +1,189 @@
+package io.agenttriggers.dispatcher.persistence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.event.TriggerEvent;
+import io.agenttriggers.common.page.Query;
+import io.agenttriggers.common.run.RunStatus;
+import io.agenttriggers.dispatcher.domain.Claim;
+import io.agenttriggers.dispatcher.domain.RunRecord;
+import io.agenttriggers.dispatcher.domain.RunRecord.Attempt;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** The run ledger (schema {@code dispatch}): the only writer of runs, attempts and idempotency claims. */
+@ApplicationScoped
+public class RunLedger {
+
+    private static final String COLUMNS = "run_id, tenant_id, event_name, trigger_type, source, dedup_key, status, "
+            + "reason, decision_mode, agent_run_id, result::text as result, error, cost_usd, llm_calls, attempts, original_run_id, "
+            + "traceparent, event_time, queued_at, started_at, finished_at, outcome_published_at";
+
+    @Inject
+    Pool pool;
+
+    /**
+     * Claims the event's (tenant, dedup key) and creates its run row in one transaction. The unique key makes
+     * this safe under duplicate deliveries and concurrent replicas: exactly one run owns a key within the window.
+     */
+    public Uni<Claim> claim(TriggerEvent event, Duration window) {
+        UUID runId = UUID.fromString(event.id());
+        return pool.withTransaction(tx -> tx.preparedQuery("insert into dispatch.idempotency_keys "
+                                + "(tenant_id, dedup_key, run_id, expires_at) values ($1, $2, $3, now() + $4 * interval '1 millisecond') "
+                                + "on conflict (tenant_id, dedup_key) do update set run_id = excluded.run_id, "
+                                + "expires_at = excluded.expires_at where dispatch.idempotency_keys.expires_at < now()")
+                        .execute(Tuple.of(event.tenantId(), event.dedupKey(), runId, window.toMillis()))
+                        .chain(() -> tx.preparedQuery("select run_id from dispatch.idempotency_keys "
+                                        + "where tenant_id = $1 and dedup_key = $2")
+                                .execute(Tuple.of(event.tenantId(), event.dedupKey())))
+                        .chain(rows -> {
+                            UUID owner = rows.iterator().next().getUUID("run_id");
+                            boolean duplicate = !owner.equals(runId);
+                            return insertRun(tx, event, duplicate ? owner : null)
+                                    .chain(() -> find(tx, event.id()))
+                                    .map(run -> new Claim(run.orElseThrow(), duplicate));
+                        }));
+    }
+
+    private static Uni<Void> insertRun(SqlClient tx, TriggerEvent event, UUID originalRunId) {
+        boolean duplicate = originalRunId != null;
+        Tuple values = Tuple.tuple()
+                .addUUID(UUID.fromString(event.id()))
+                .addString(event.tenantId())
+                .addString(event.eventName())
+                .addString(event.type().wire())
+                .addString(event.source())
+                .addString(event.dedupKey())
+                .addString(duplicate ? RunStatus.DUPLICATE.wire() : RunStatus.QUEUED.wire())
+                .addUUID(originalRunId)
+                .addString(event.traceparent())
+                .addOffsetDateTime(event.time())
+                .addOffsetDateTime(duplicate ? OffsetDateTime.now(java.time.ZoneOffset.UTC) : null);
+        return tx.preparedQuery("insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, "
+                        + "dedup_key, status, original_run_id, traceparent, event_time, finished_at) "
+                        + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (run_id) do nothing")
+                .execute(values)
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> markRunning(String runId) {
+        return pool.preparedQuery("update dispatch.runs set status = 'running', started_at = coalesce(started_at, now()) "
+                        + "where run_id = $1 and status in ('queued', 'running')")
+                .execute(Tuple.of(UUID.fromString(runId)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> recordAttempt(String runId, Attempt attempt) {
+        return pool.preparedQuery("insert into dispatch.attempts (run_id, number, path, started_at, duration_ms, "
+                        + "status_code, error_class, error) values ($1, (select coalesce(max(number), 0) + 1 from "
+                        + "dispatch.attempts where run_id = $1), $2, $3, $4, $5, $6, $7)")
+                .execute(Tuple.tuple().addUUID(UUID.fromString(runId)).addString(attempt.path())
+                        .addOffsetDateTime(attempt.startedAt()).addLong(attempt.durationMs())
+                        .addInteger(attempt.statusCode()).addString(attempt.errorClass()).addString(attempt.error()))
+                .chain(() -> pool.preparedQuery("update dispatch.runs set attempts = attempts + 1 where run_id = $1")
+                        .execute(Tuple.of(UUID.fromString(runId))))
+                .replaceWithVoid();
+    }
+
+    /** Records the terminal state; a run already terminal keeps its first terminal state. */
+    public Uni<RunRecord> finish(String runId, RunStatus status, String reason, String decisionMode,
+            String agentRunId, JsonNode result, String error, BigDecimal costUsd, int llmCalls) {
+        Tuple values = Tuple.tuple()
+                .addUUID(UUID.fromString(runId))
+                .addString(status.wire())
+                .addString(reason)
+                .addString(decisionMode)
+                .addString(agentRunId)
+                .addString(result == null ? null : result.toString())
+                .addString(error)
+                .addBigDecimal(costUsd)
+                .addInteger(llmCalls);
+        return pool.preparedQuery("update dispatch.runs set status = $2, reason = $3, decision_mode = $4, "
+                        + "agent_run_id = $5, result = cast(cast($6 as text) as jsonb), error = $7, cost_usd = $8, llm_calls = $9, "
+                        + "finished_at = now() where run_id = $1 and status in ('queued', 'running')")
+                .execute(values)
+                .chain(() -> find(runId))
+                .map(Optional::orElseThrow);
+    }
+
+    public Uni<Void> markOutcomePublished(String runId) {
+        return pool.preparedQuery("update dispatch.runs set outcome_published_at = now() where run_id = $1")
+                .execute(Tuple.of(UUID.fromString(runId)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Optional<RunRecord>> find(String runId) {
+        return find(pool, runId);
+    }
+
+    private static Uni<Optional<RunRecord>> find(SqlClient client, String runId) {
+        return client.preparedQuery("select " + COLUMNS + " from dispatch.runs where run_id = $1")
+                .execute(Tuple.of(UUID.fromString(runId)))
+                .map(rows -> rows.size() == 0 ? Optional.<RunRecord>empty() : Optional.of(map(rows.iterator().next())));
+    }
+
+    public Uni<List<Attempt>> attempts(String runId) {
+        return pool.preparedQuery("select number, path, started_at, duration_ms, status_code, error_class, error "
+                        + "from dispatch.attempts where run_id = $1 order by number")
+                .execute(Tuple.of(UUID.fromString(runId)))
+                .map(rows -> {
+                    List<Attempt> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new Attempt(r.getInteger("number"), r.getString("path"),
+                                r.getOffsetDateTime("started_at"), r.getLong("duration_ms"),
+                                r.getInteger("status_code"), r.getString("error_class"), r.getString("error")));
+                    }
+                    return out;
+                });
+    }
+
+    /** Newest first, after the cursor run id when given; the filters are optional. */
+    public Uni<List<RunRecord>> list(Optional<Set<String>> tenants, String tenantId, String status, String eventName,
+            String afterRunId, int limit) {
+        Query q = Query.select("select " + COLUMNS + " from dispatch.runs")
+                .eq("tenant_id", tenantId)
+                .in("tenant_id", tenants)
+                .eq("status", status)
+                .eq("event_name", eventName)
+                .page("run_id", afterRunId == null ? null : UUID.fromString(afterRunId), limit);
+        return pool.preparedQuery(q.sql()).execute(Tuple.from(q.args())).map(rows -> {
+            List<RunRecord> out = new ArrayList<>();
+            rows.forEach(r -> out.add(map(r)));
+            return out;
+        });
+    }
+
+    private static RunRecord map(Row r) {
+        String result = r.getString("result");
+        JsonNode resultNode;
+        try {
+            resultNode = result == null ? null : EventJson.MAPPER.readTree(result);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable result of run " + r.getUUID("run_id"), e);
+        }
+        OffsetDateTime started = r.getOffsetDateTime("started_at");
+        OffsetDateTime finished = r.getOffsetDateTime("finished_at");
+        UUID original = r.getUUID("original_run_id");
+        return new RunRecord(r.getUUID("run_id").toString(), r.getString("tenant_id"), r.getString("event_name"),
+                r.getString("trigger_type"), r.getString("source"), r.getString("dedup_key"),
+                RunStatus.fromWire(r.getString("status")), r.getString("reason"), r.getString("decision_mode"),
+                r.getString("agent_run_id"), resultNode, r.getString("error"), r.getBigDecimal("cost_usd"),
+                r.getInteger("llm_calls"), r.getInteger("attempts"), original == null ? null : original.toString(),
+                r.getString("traceparent"), r.getOffsetDateTime("event_time"), r.getOffsetDateTime("queued_at"),
+                started, finished, started != null && finished != null ? Duration.between(started, finished) : null,
+                List.of(), r.getOffsetDateTime("outcome_published_at") != null);
+    }
+}

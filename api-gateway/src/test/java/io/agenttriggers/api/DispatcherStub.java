@@ -1,0 +1,26 @@
+package io.agenttriggers.api;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/** An in-JVM WireMock standing in for the agent-dispatcher's run API. */
+public class DispatcherStub implements QuarkusTestResourceLifecycleManager {
+
+    static WireMockServer server;
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        return Map.of("quarkus.rest-client.dispatcher.url", server.baseUrl());
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.agenttriggers.common.event;
+
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import java.util.UUID;
+
+/** Run ids: UUIDv7 (time-ordered, so ledger indexes stay append-friendly). The event id is the run id. */
+public final class RunIds {
+
+    private static final TimeBasedEpochGenerator GENERATOR = Generators.timeBasedEpochGenerator();
+
+    private RunIds() {
+    }
+
+    public static String next() {
+        return GENERATOR.generate().toString();
+    }
+
+    /** True for a canonical UUID string of version 7. */
+    public static boolean isRunId(String candidate) {
+        if (candidate == null || candidate.length() != 36) {
+            return false;
+        }
+        try {
+            UUID uuid = UUID.fromString(candidate);
+            return uuid.version() == 7 && uuid.toString().equalsIgnoreCase(candidate);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.agenttriggers.common.security;
+
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.identity.SecurityIdentity;
+import java.util.Optional;
+import java.util.Set;
+
+/** What tenants a management caller may see: a tenant never sees another tenant's data. */
+public final class TenantScope {
+
+    private TenantScope() {
+    }
+
+    /** The caller's tenants, or empty when it may see every tenant. */
+    @SuppressWarnings("unchecked")
+    public static Optional<Set<String>> restriction(SecurityIdentity identity) {
+        Object attribute = identity.getAttribute(Roles.TENANTS_ATTRIBUTE);
+        if (!(attribute instanceof Set<?> tenants) || tenants.contains("*")) {
+            return Optional.empty();
+        }
+        return Optional.of((Set<String>) tenants);
+    }
+
+    public static boolean allows(SecurityIdentity identity, String tenantId) {
+        return restriction(identity).map(t -> t.contains(tenantId)).orElse(true);
+    }
+
+    /** Throws 403 unless the caller may see the tenant. */
+    public static void check(SecurityIdentity identity, String tenantId) {
+        if (!allows(identity, tenantId)) {
+            throw new ForbiddenException("tenant outside the token's scope");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Webhook ingest benchmark (not a test): the webhook-gateway — HMAC-SHA256 verification over the raw body, parsing,
+# the event log and an acks=all publish to Kafka — against a bare Vert.x server that only answers 202, in the same
+# run on the same machine, so the result is a ratio that survives noisy neighbours.
+#
+#   deploy/bench/webhook-ingest.sh            # DURATION=20 RATE=1000 CONNECTIONS=64 by default
+#
+# Prints a Markdown table and writes it to deploy/bench/results/webhook-ingest-<time>.md (git-ignored).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BENCH="$ROOT/deploy/bench"
+WORK="$ROOT/deploy/local/.run/bench"
+DURATION="${DURATION:-20}"
+RATE="${RATE:-1000}"
+CONNECTIONS="${CONNECTIONS:-64}"
+BARE_PORT="${BARE_PORT:-18900}"
+GATEWAY_PORT="${GATEWAY_PORT:-18901}"
+TOKEN="bench-$(date +%s)"
+mkdir -p "$WORK" "$BENCH/results"
+
+command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y wrk >/dev/null; }
+"$ROOT/deploy/local/stack.sh" infra
+JAR="$ROOT/webhook-gateway/target/quarkus-app/quarkus-run.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl webhook-gateway -am package -DskipTests)
+
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+java -Xmx256m -cp "$ROOT/webhook-gateway/target/quarkus-app/lib/main/*" "$BENCH/BareServer.java" "$BARE_PORT" \
+  > "$WORK/bare.log" 2>&1 &
+PIDS+=($!)
+TRIGGERS_ADMIN_TOKEN="$TOKEN" TRIGGERS_SECRETS_KEY="$(head -c 32 /dev/urandom | base64)" \
+  java -Xms64m -Xmx256m -XX:+UseSerialGC \
+  -Dquarkus.http.port="$GATEWAY_PORT" -Dquarkus.http.host=127.0.0.1 \
+  "-Dmp.messaging.outgoing.\"triggers.inbound\".topic=bench.inbound.$TOKEN" \
+  -jar "$JAR" > "$WORK/gateway.log" 2>&1 &
+PIDS+=($!)
+
+for url in "http://127.0.0.1:$GATEWAY_PORT/q/health/ready" "http://127.0.0.1:$BARE_PORT/"; do
+  for _ in $(seq 1 240); do curl -s -o /dev/null "$url" && break; sleep 0.5; done
+done
+
+SECRET="bench-secret-$(date +%s)"
+ENDPOINT=$(curl -sf -X POST "http://127.0.0.1:$GATEWAY_PORT/api/v1/endpoints" -H "Authorization: Bearer $TOKEN" \
+  -H 'Content-Type: application/json' \
+  -d "{\"name\":\"bench-$TOKEN\",\"tenantId\":\"bench\",\"eventName\":\"bench.ingest\",\"secret\":\"$SECRET\",
+       \"auth\":{\"type\":\"hmac\",\"algorithm\":\"sha256\",\"header\":\"X-Signature\",\"encoding\":\"hex\",\"prefix\":\"sha256=\"}}" \
+  | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+[ -n "$ENDPOINT" ] || { echo "could not create the endpoint (see $WORK/gateway.log)"; exit 1; }
+
+# A 1 KiB JSON body and its signature.
+python3 - "$WORK/body.json" <<'PY'
+import json, sys
+body = {"event": "order.created", "id": "ord_123", "items": [{"sku": "sku-%03d" % i, "qty": i} for i in range(28)]}
+text = json.dumps(body)
+text = text[:-1] + ', "pad": "' + "x" * (1024 - len(text) - 11) + '"}'
+open(sys.argv[1], "w").write(text)
+PY
+SIG="sha256=$(openssl dgst -sha256 -hmac "$SECRET" -r < "$WORK/body.json" | cut -d' ' -f1)"
+cat > "$WORK/post.lua" <<LUA
+wrk.method = "POST"
+local f = io.open("$WORK/body.json", "rb"); wrk.body = f:read("*a"); f:close()
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Signature"] = "$SIG"
+LUA
+curl -sf -o /dev/null -w '%{http_code}\n' -X POST "http://127.0.0.1:$GATEWAY_PORT/webhooks/$ENDPOINT" \
+  -H 'Content-Type: application/json' -H "X-Signature: $SIG" --data-binary @"$WORK/body.json" | grep -q 202 \
+  || { echo "the signed request was not accepted"; exit 1; }
+
+saturate() { # url → requests/s and non-2xx count
+  wrk -t2 -c"$CONNECTIONS" -d20s -s "$WORK/post.lua" "$1" > /dev/null   # warm-up: the JIT needs it on 2 cores
+  wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$1" > "$WORK/wrk.out"
+  local rps non2xx
+  rps=$(awk '/Requests\/sec/ {print int($2)}' "$WORK/wrk.out")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk.out"); non2xx=${non2xx:-0}
+  echo "$rps $non2xx"
+}
+fixed_rate() { # url → LoadGen line
+  java "$BENCH/LoadGen.java" "$1" "$RATE" "$DURATION" "$WORK/body.json" "Content-Type:application/json" \
+    "X-Signature:$SIG" | tail -n 1
+}
+
+read -r BARE_RPS BARE_ERR < <(saturate "http://127.0.0.1:$BARE_PORT/")
+read -r GW_RPS GW_ERR < <(saturate "http://127.0.0.1:$GATEWAY_PORT/webhooks/$ENDPOINT")
+BARE_FIXED=$(fixed_rate "http://127.0.0.1:$BARE_PORT/")
+GW_FIXED=$(fixed_rate "http://127.0.0.1:$GATEWAY_PORT/webhooks/$ENDPOINT")
+field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<< "$1"; }
+RATIO=$(awk -v g="$GW_RPS" -v b="$BARE_RPS" 'BEGIN { printf "%.1f", 100 * g / b }')
+
+RESULT="$BENCH/results/webhook-ingest-$(date +%Y%m%d-%H%M%S).md"
+{
+  echo "Webhook ingest, $(nproc) cores, 1 KiB JSON, HMAC-SHA256, acks=all, event log on; ${DURATION}s per run."
+  echo
+  echo "| target | saturated req/s (wrk -c$CONNECTIONS) | non-2xx | at $RATE req/s: p50 ms | p95 ms | p99 ms | errors |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  echo "| bare Vert.x (202 only) | $BARE_RPS | $BARE_ERR | $(field "$BARE_FIXED" p50_ms) | $(field "$BARE_FIXED" p95_ms) | $(field "$BARE_FIXED" p99_ms) | $(field "$BARE_FIXED" errors) |"
+  echo "| webhook-gateway | $GW_RPS | $GW_ERR | $(field "$GW_FIXED" p50_ms) | $(field "$GW_FIXED" p95_ms) | $(field "$GW_FIXED" p99_ms) | $(field "$GW_FIXED" errors) |"
+  echo
+  echo "Gateway throughput = $RATIO % of the bare server (target ≥ 25 %); p99 at $RATE req/s target ≤ 25 ms."
+} | tee "$RESULT"

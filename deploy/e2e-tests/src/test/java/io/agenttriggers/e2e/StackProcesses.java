@@ -1,0 +1,169 @@
+package io.agenttriggers.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Starts the real service processes from their fast-jars (target/quarkus-app) on free ports, against the local
+ * Kafka, PostgreSQL, Redis and RabbitMQ, with topics and consumer groups of their own so that a running local stack
+ * or other tests never see this run's events.
+ */
+final class StackProcesses {
+
+    static final String ADMIN_TOKEN = "e2e-" + UUID.randomUUID();
+    static final String SECRETS_KEY = java.util.Base64.getEncoder().encodeToString(
+            UUID.randomUUID().toString().substring(0, 32).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
+    static final Map<String, String> TOPICS = Map.of(
+            "triggers.inbound", "e2e.inbound." + SUFFIX,
+            "triggers.approved", "e2e.approved." + SUFFIX,
+            "triggers.rejected", "e2e.rejected." + SUFFIX,
+            "triggers.outcomes", "e2e.outcomes." + SUFFIX,
+            "triggers.dlq", "e2e.dlq." + SUFFIX);
+
+    /** name → module directory, in start order. */
+    static final Map<String, String> MODULES = new LinkedHashMap<>();
+
+    static {
+        MODULES.put("runtime-simulator", "deploy/runtime-simulator");
+        MODULES.put("agent-dispatcher", "agent-dispatcher");
+        MODULES.put("governance-service", "governance-service");
+        MODULES.put("api-gateway", "api-gateway");
+        MODULES.put("webhook-gateway", "webhook-gateway");
+        MODULES.put("cron-service", "cron-service");
+        MODULES.put("queue-consumer", "queue-consumer");
+    }
+
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final List<Process> processes = new ArrayList<>();
+    private final Path root;
+    private final Path logs;
+
+    StackProcesses() {
+        String configured = System.getProperty("triggers.repo.root");
+        root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent().getParent();
+        logs = Path.of("target", "e2e-logs").toAbsolutePath();
+    }
+
+    String url(String service) {
+        return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    Path log(String service) {
+        return logs.resolve(service + ".log");
+    }
+
+    void start() throws IOException {
+        Files.createDirectories(logs);
+        for (String name : MODULES.keySet()) {
+            ports.put(name, freePort());
+        }
+        for (Map.Entry<String, String> e : MODULES.entrySet()) {
+            Path jar = root.resolve(e.getValue()).resolve("target/quarkus-app/quarkus-run.jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: build the modules first (./mvnw package)");
+            }
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
+            properties(e.getKey()).forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.add("-jar");
+            command.add(jar.toString());
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log(e.getKey()).toFile());
+            pb.environment().put("TRIGGERS_ADMIN_TOKEN", ADMIN_TOKEN);
+            pb.environment().put("TRIGGERS_SECRETS_KEY", SECRETS_KEY);
+            processes.add(pb.start());
+        }
+        for (String name : MODULES.keySet()) {
+            org.awaitility.Awaitility.await(name + " ready (log: " + log(name) + ")")
+                    .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> ready(name));
+        }
+    }
+
+    private Map<String, String> properties(String service) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("quarkus.http.port", ports.get(service).toString());
+        p.put("quarkus.http.host", "127.0.0.1");
+        switch (service) {
+            case "api-gateway" -> {
+                p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));
+                p.put("quarkus.rest-client.dispatcher.url", url("agent-dispatcher"));
+            }
+            case "governance-service" -> {
+                p.put(channel("incoming", "triggers.inbound"), TOPICS.get("triggers.inbound"));
+                p.put("mp.messaging.incoming.\"triggers.inbound\".group.id", "e2e-governance-" + SUFFIX);
+                for (String out : List.of("triggers.approved", "triggers.rejected", "triggers.outcomes")) {
+                    p.put(channel("outgoing", out), TOPICS.get(out));
+                }
+            }
+            case "webhook-gateway" -> {
+                p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));
+                p.put(channel("incoming", "triggers.outcomes"), TOPICS.get("triggers.outcomes"));
+            }
+            case "agent-dispatcher" -> {
+                p.put(channel("incoming", "triggers.approved"), TOPICS.get("triggers.approved"));
+                p.put("mp.messaging.incoming.\"triggers.approved\".group.id", "e2e-dispatcher-" + SUFFIX);
+                p.put(channel("outgoing", "triggers.outcomes"), TOPICS.get("triggers.outcomes"));
+                p.put(channel("outgoing", "triggers.dlq"), TOPICS.get("triggers.dlq"));
+                p.put("quarkus.rest-client.agent-runtime.url", url("runtime-simulator"));
+            }
+            default -> {
+            }
+        }
+        return p;
+    }
+
+    private static String channel(String direction, String name) {
+        return "mp.messaging." + direction + ".\"" + name + "\".topic";
+    }
+
+    boolean ready(String service) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(url(service) + "/q/health/ready").toURL()
+                    .openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            return c.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    void stop() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static String javaBinary() {
+        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

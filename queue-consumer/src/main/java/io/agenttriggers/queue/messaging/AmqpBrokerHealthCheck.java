@@ -1,0 +1,56 @@
+package io.agenttriggers.queue.messaging;
+
+import io.agenttriggers.queue.config.QueueConsumerConfig;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import io.vertx.amqp.AmqpClientOptions;
+import io.vertx.mutiny.amqp.AmqpClient;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness of the AMQP 1.0 broker (RabbitMQ with its AMQP 1.0 plugin): opens and closes a real AMQP 1.0
+ * connection, so a broker without the plugin, or with wrong credentials, reads DOWN. The password never
+ * appears in the response.
+ */
+@Readiness
+@ApplicationScoped
+public class AmqpBrokerHealthCheck implements AsyncHealthCheck {
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    QueueConsumerConfig config;
+
+    @ConfigProperty(name = "amqp-host", defaultValue = "127.0.0.1")
+    String host;
+
+    @ConfigProperty(name = "amqp-port", defaultValue = "5672")
+    int port;
+
+    @ConfigProperty(name = "amqp-username", defaultValue = "guest")
+    String username;
+
+    @ConfigProperty(name = "amqp-password", defaultValue = "guest")
+    String password;
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        AmqpClient client = AmqpClient.create(vertx, new AmqpClientOptions()
+                .setHost(host).setPort(port).setUsername(username).setPassword(password)
+                .setConnectTimeout((int) config.brokerCheckTimeout().toMillis()));
+        String broker = host + ":" + port;
+        return client.connect()
+                .chain(connection -> connection.close())
+                .ifNoItem().after(config.brokerCheckTimeout()).fail()
+                .map(ignored -> HealthCheckResponse.named("AMQP 1.0 broker").up().withData("broker", broker).build())
+                .onFailure().recoverWithItem(e -> HealthCheckResponse.named("AMQP 1.0 broker").down()
+                        .withData("broker", broker).withData("error", e.getClass().getSimpleName()).build())
+                .eventually(() -> client.close().onFailure().recoverWithNull());
+    }
+}

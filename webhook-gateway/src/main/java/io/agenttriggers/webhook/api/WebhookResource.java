@@ -1,0 +1,287 @@
+package io.agenttriggers.webhook.api;
+
+import io.agenttriggers.common.event.RunIds;
+import io.agenttriggers.common.sync.RunWaiter;
+import io.agenttriggers.common.sync.SyncAnswers;
+import io.agenttriggers.common.event.TriggerEvent;
+import io.agenttriggers.common.problem.ProblemException;
+import io.agenttriggers.webhook.config.WebhookGatewayConfig;
+import io.agenttriggers.webhook.domain.BodyParser;
+import io.agenttriggers.webhook.domain.Deliveries;
+import io.agenttriggers.webhook.domain.DeliveryIds;
+import io.agenttriggers.webhook.domain.Endpoint;
+import io.agenttriggers.webhook.domain.EndpointSpec;
+import io.agenttriggers.webhook.domain.LoggedRequest;
+import io.agenttriggers.webhook.domain.Prepared;
+import io.agenttriggers.webhook.messaging.TriggerPublisher;
+import io.agenttriggers.webhook.persistence.DedupStore;
+import io.agenttriggers.webhook.persistence.EventLog;
+import io.agenttriggers.webhook.persistence.EndpointCache;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+/**
+ * Receives webhooks: endpoint lookup → size limit → authentication over the raw bytes → parse → delivery-id dedup →
+ * publish (acks=all) → {@code 202}. A 2xx is never answered for an event that is not durable on Kafka.
+ */
+@Path("/webhooks/{endpointId}")
+@Tag(name = "Webhooks")
+@Produces(MediaType.APPLICATION_JSON)
+public class WebhookResource {
+
+    private static final Logger LOG = Logger.getLogger(WebhookResource.class);
+    /** Bodies above this are verified and parsed on a worker thread, off the event loop. */
+    private static final int INLINE_BYTES = 64 * 1024;
+
+    @Inject
+    EndpointCache endpoints;
+
+    @Inject
+    DedupStore dedup;
+
+    @Inject
+    TriggerPublisher publisher;
+
+    @Inject
+    WebhookGatewayConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    EventLog eventLog;
+
+    @Inject
+    RunWaiter waiter;
+
+    @Inject
+    io.agenttriggers.webhook.persistence.RateLimiter rateLimiter;
+
+    private BodyParser parser;
+
+    private Timer requestDuration;
+
+    @PostConstruct
+    void init() {
+        parser = new BodyParser(config.maxDepth(), config.maxFields());
+        requestDuration = Timer.builder("webhook_request_duration").publishPercentileHistogram().register(registry);
+    }
+
+    @POST
+    @Operation(summary = "Deliver a webhook", description = "202 {runId,status} once the event is durable on Kafka.")
+    @APIResponse(responseCode = "202", description = "Accepted (or a repeat of an accepted delivery: status duplicate)")
+    @APIResponse(responseCode = "200", description = "Filtered out, or a handshake (ping, URL verification) answered")
+    @APIResponse(responseCode = "400", description = "The body cannot be parsed")
+    @APIResponse(responseCode = "401", description = "Missing or invalid credentials")
+    @APIResponse(responseCode = "403", description = "Bad signature, or a timestamp outside the tolerance")
+    @APIResponse(responseCode = "404", description = "Unknown or disabled endpoint")
+    @APIResponse(responseCode = "413", description = "The body is too large")
+    @APIResponse(responseCode = "415", description = "Unsupported content type")
+    @APIResponse(responseCode = "422", description = "The delivery does not fit the endpoint's transform")
+    @APIResponse(responseCode = "503", description = "The event could not be made durable; retry after Retry-After")
+    public Uni<Response> post(@PathParam("endpointId") String endpointId, byte[] body, HttpHeaders headers,
+            @Context HttpServerRequest request) {
+        return receive(endpointId, body, headers, request);
+    }
+
+    @PUT
+    @Operation(summary = "Deliver a webhook (PUT)")
+    public Uni<Response> put(@PathParam("endpointId") String endpointId, byte[] body, HttpHeaders headers,
+            @Context HttpServerRequest request) {
+        return receive(endpointId, body, headers, request);
+    }
+
+    @PATCH
+    @Operation(summary = "Deliver a webhook (PATCH)")
+    public Uni<Response> patch(@PathParam("endpointId") String endpointId, byte[] body, HttpHeaders headers,
+            @Context HttpServerRequest request) {
+        return receive(endpointId, body, headers, request);
+    }
+
+    private Uni<Response> receive(String endpointId, byte[] raw, HttpHeaders headers, HttpServerRequest request) {
+        long started = System.nanoTime();
+        byte[] body = raw == null ? new byte[0] : raw;
+        LoggedRequest log = new LoggedRequest();
+        return endpoints.get(endpointId)
+                .chain(found -> {
+                    Endpoint endpoint = found.filter(e -> e.spec().isEnabled()).orElseThrow(
+                            () -> ProblemException.notFound("endpoint_not_found", "No enabled endpoint " + endpointId));
+                    start(log, endpoint, request, headers, body);
+                    return limit(endpoint, log.sourceIp).chain(() -> handle(endpoint, body, headers, log));
+                })
+                .onItemOrFailure().invoke((response, failure) -> {
+                    int status = response != null ? response.getStatus()
+                            : failure instanceof ProblemException p ? p.status() : 500;
+                    registry.counter("webhook_requests_total", "status", Integer.toString(status)).increment();
+                    long nanos = System.nanoTime() - started;
+                    requestDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    if (log.id != null) {
+                        finish(log, status, failure, nanos);
+                        eventLog.enqueue(log);
+                    }
+                });
+    }
+
+    /** The endpoint's and the source IP's rate limits, before any work is done for the request. */
+    private Uni<Void> limit(Endpoint endpoint, String sourceIp) {
+        EndpointSpec spec = endpoint.spec();
+        Uni<Optional<java.time.Duration>> byEndpoint = spec.rateLimit() == null ? Uni.createFrom().item(Optional.empty())
+                : rateLimiter.acquire(endpoint.id(), spec.rateLimit());
+        return byEndpoint.chain(wait -> wait.isPresent() || spec.sourceIpRateLimit() == null || sourceIp == null
+                        ? Uni.createFrom().item(wait)
+                        : rateLimiter.acquire(endpoint.id() + ":ip:" + sourceIp, spec.sourceIpRateLimit()))
+                .invoke(wait -> wait.ifPresent(w -> {
+                    registry.counter("webhook_rate_limited_total").increment();
+                    throw new ProblemException(429, "rate_limited", "Too many requests",
+                            "The endpoint's rate limit is exhausted; retry in " + w.toMillis() + " ms")
+                            .withHeader("Retry-After", Long.toString(Math.max(1, (w.toMillis() + 999) / 1000)));
+                }))
+                .replaceWithVoid();
+    }
+
+    private void start(LoggedRequest log, Endpoint endpoint, HttpServerRequest request, HttpHeaders headers,
+            byte[] body) {
+        log.id = RunIds.next();
+        log.endpointId = endpoint.id();
+        log.tenantId = endpoint.tenantId();
+        log.receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        log.method = request.method().name();
+        log.sourceIp = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        log.userAgent = headers.getHeaderString("User-Agent");
+        Map<String, String> all = new java.util.HashMap<>();
+        headers.getRequestHeaders().forEach((k, v) -> all.put(k, String.join(", ", v)));
+        log.headers = LoggedRequest.redact(all, endpoint.spec().auth().header());
+        log.contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+        log.body(body, config.eventLogBodyBytes());
+    }
+
+    private static void finish(LoggedRequest log, int status, Throwable failure, long nanos) {
+        log.statusCode = status;
+        log.durationMs = (int) Math.min(Integer.MAX_VALUE, nanos / 1_000_000);
+        if (failure != null) {
+            log.verified = !(status == 401 || status == 403);
+            log.outcome = status == 503 ? "failed" : "rejected";
+            if (failure instanceof ProblemException p) {
+                log.errorCode = p.code();
+                log.error = p.getMessage();
+            } else {
+                log.errorCode = "internal_error";
+            }
+        } else {
+            log.verified = true;
+        }
+    }
+
+    private Uni<Response> handle(Endpoint endpoint, byte[] body, HttpHeaders headers, LoggedRequest log) {
+        if (body.length > config.maxBodyBytes()) {
+            throw new ProblemException(413, "payload_too_large", "Payload too large",
+                    "The body has " + body.length + " bytes; the limit is " + config.maxBodyBytes());
+        }
+        UnaryOperator<String> header = headers::getHeaderString;
+        boolean heavy = body.length > INLINE_BYTES
+                || endpoint.spec().transform() != null && endpoint.spec().transform().jsonata() != null;
+        Uni<Prepared> prepared = Uni.createFrom().item(() -> Prepared.of(endpoint, parser,
+                headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body, header, lowerCase(headers), Instant.now()));
+        return (heavy ? prepared.runSubscriptionOn(Infrastructure.getDefaultWorkerPool()) : prepared)
+                .onFailure(ProblemException.class).invoke(e -> {
+                    ProblemException p = (ProblemException) e;
+                    if (p.status() == 401 || p.status() == 403) {
+                        registry.counter("webhook_verification_failures_total", "reason", p.code()).increment();
+                    }
+                })
+                .chain(p -> route(endpoint, p, header, log));
+    }
+
+    private Uni<Response> route(Endpoint endpoint, Prepared prepared, UnaryOperator<String> header,
+            LoggedRequest log) {
+        if (prepared.handshake() != null) {
+            log.outcome = "handshake";
+            LOG.infof("Handshake on endpoint %s answered without publishing: %s", endpoint.id(),
+                    prepared.handshake().keySet());
+            return Uni.createFrom().item(Response.ok(prepared.handshake()).build());
+        }
+        if (prepared.filteredBecause() != null) {
+            log.outcome = "filtered";
+            log.error = prepared.filteredBecause();
+            registry.counter("webhook_filtered_total").increment();
+            return Uni.createFrom().item(Response.ok(Map.of("status", "filtered", "reason",
+                    prepared.filteredBecause())).build());
+        }
+        EndpointSpec spec = endpoint.spec();
+        String deliveryId = DeliveryIds.of(spec, header, prepared.parsed());
+        log.deliveryId = deliveryId;
+        TriggerEvent event = Deliveries.event(endpoint, prepared.payload(), header, deliveryId);
+        Uni<Optional<String>> claim = deliveryId == null ? Uni.createFrom().item(Optional.empty())
+                : dedup.claim(endpoint.id(), deliveryId, event.id(), config.dedupWindow());
+        return claim.chain(original -> {
+            if (original.isPresent()) {
+                registry.counter("webhook_dedup_hits_total").increment();
+                log.outcome = "duplicate";
+                log.runId = original.get();
+                return Uni.createFrom().item(accepted(original.get(), "duplicate"));
+            }
+            if (spec.responseMode() != io.agenttriggers.common.event.ResponseMode.SYNC) {
+                return publisher.publish(endpoint, event, deliveryId).map(ignored -> {
+                    log.outcome = "accepted";
+                    log.runId = event.id();
+                    return accepted(event.id(), "accepted");
+                });
+            }
+            // Wait first, then publish, so the outcome cannot arrive before anyone listens for it.
+            RunWaiter.Registration wait = waiter.register(event.id()).orElseThrow(() -> ProblemException.unavailable(
+                    "too_many_waits", "Too many requests are waiting for results; retry later", 1));
+            return publisher.publish(endpoint, event, deliveryId)
+                    .onFailure().invoke(wait::cancel)
+                    .chain(() -> {
+                        log.outcome = "accepted";
+                        log.runId = event.id();
+                        return wait.await(java.time.Duration.ofSeconds(spec.syncTimeoutSeconds()));
+                    })
+                    .map(outcome -> outcome.map(SyncAnswers::of).orElseGet(() -> SyncAnswers.timeout(event.id())));
+        });
+    }
+
+    /** Request headers by lower-case name (first value), for filters; credentials are left out. */
+    static Map<String, String> lowerCase(HttpHeaders headers) {
+        Map<String, String> out = new java.util.HashMap<>();
+        headers.getRequestHeaders().forEach((name, values) -> {
+            String key = name.toLowerCase(java.util.Locale.ROOT);
+            if (!values.isEmpty() && !key.equals("authorization") && !key.equals("cookie")) {
+                out.putIfAbsent(key, values.get(0));
+            }
+        });
+        return out;
+    }
+
+    static Response accepted(String runId, String status) {
+        return Response.accepted(Map.of("runId", runId, "status", status))
+                .location(URI.create("/api/v1/runs/" + runId))
+                .build();
+    }
+}

@@ -1,0 +1,208 @@
+package io.agenttriggers.webhook.persistence;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.page.Query;
+import io.agenttriggers.webhook.config.WebhookGatewayConfig;
+import io.agenttriggers.webhook.domain.LoggedRequest;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** The request log (table {@code webhook.events}), with retention. */
+@ApplicationScoped
+public class EventLog {
+
+    private static final Logger LOG = Logger.getLogger(EventLog.class);
+    private static final String COLUMNS = "id, endpoint_id, tenant_id, received_at, method, source_ip, user_agent, "
+            + "headers::text as headers, content_type, body, body_size, body_truncated, verified, status_code, "
+            + "outcome, error_code, error, delivery_id, run_id, duration_ms, replay_of";
+    private static final String SUMMARY = COLUMNS.replace("body, ", "null::bytea as body, ");
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    WebhookGatewayConfig config;
+
+    /** Entries waiting for the next batch insert; bounded so a slow database cannot exhaust memory. */
+    private final java.util.concurrent.ArrayBlockingQueue<LoggedRequest> pending =
+            new java.util.concurrent.ArrayBlockingQueue<>(50_000);
+    private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    @Inject
+    io.vertx.mutiny.core.Vertx vertx;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    void startFlusher(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ignored) {
+        vertx.setPeriodic(100, id -> flush());
+    }
+
+    void flushOnShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ignored) {
+        flush();
+    }
+
+    /**
+     * Queues the entry for the next batch insert (every 100 ms, or as soon as 500 wait): one round trip for many
+     * requests keeps the log off the ingest path. When the queue is full the entry is dropped and counted; the log is
+     * a record of requests, the event itself is already durable on Kafka.
+     */
+    public void enqueue(LoggedRequest r) {
+        if (!pending.offer(r)) {
+            registry.counter("webhook_event_log_dropped_total").increment();
+            return;
+        }
+        if (pending.size() >= 500) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
+            return;
+        }
+        List<LoggedRequest> batch = new ArrayList<>(1000);
+        pending.drainTo(batch, 1000);
+        pool.preparedQuery(INSERT).executeBatch(batch.stream().map(EventLog::tuple).toList())
+                .subscribe().with(ok -> {
+                    flushing.set(false);
+                    if (pending.size() >= 500) {
+                        flush();
+                    }
+                }, e -> {
+                    flushing.set(false);
+                    registry.counter("webhook_event_log_dropped_total").increment(batch.size());
+                    LOG.warnf("Could not write %d event log entries: %s", batch.size(), e.toString());
+                });
+    }
+
+    private static final String INSERT = "insert into webhook.events (id, endpoint_id, tenant_id, received_at, "
+            + "method, source_ip, user_agent, headers, content_type, body, body_size, body_truncated, verified, "
+            + "status_code, outcome, error_code, error, delivery_id, run_id, duration_ms, replay_of) values "
+            + "($1, $2, $3, $4, $5, $6, $7, cast(cast($8 as text) as jsonb), $9, $10, $11, $12, $13, $14, "
+            + "$15, $16, $17, $18, $19, $20, $21)";
+
+    /** Writes one entry now; failures are logged, never surfaced (the event itself is on Kafka). */
+    public Uni<Void> write(LoggedRequest r) {
+        return pool.preparedQuery(INSERT).execute(tuple(r))
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("Could not write the event log entry %s: %s", r.id, e.toString());
+                    return null;
+                });
+    }
+
+    private static Tuple tuple(LoggedRequest r) {
+        return Tuple.tuple()
+                .addUUID(UUID.fromString(r.id)).addUUID(UUID.fromString(r.endpointId)).addString(r.tenantId)
+                .addOffsetDateTime(r.receivedAt).addString(r.method).addString(r.sourceIp).addString(r.userAgent)
+                .addString(json(r.headers)).addString(r.contentType)
+                .addValue(r.body == null ? null : io.vertx.core.buffer.Buffer.buffer(r.body))
+                .addInteger(r.bodySize).addBoolean(r.bodyTruncated).addBoolean(r.verified).addInteger(r.statusCode)
+                .addString(r.outcome).addString(r.errorCode).addString(r.error).addString(r.deliveryId)
+                .addUUID(r.runId == null ? null : UUID.fromString(r.runId)).addInteger(r.durationMs)
+                .addUUID(r.replayOf == null ? null : UUID.fromString(r.replayOf));
+    }
+
+    public Uni<Optional<LoggedRequest>> find(String id) {
+        UUID uuid = EndpointStore.parse(id);
+        if (uuid == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return pool.preparedQuery("select " + COLUMNS + " from webhook.events where id = $1")
+                .execute(Tuple.of(uuid))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+    }
+
+    /** Newest first; filters optional. Bodies are left out of lists. */
+    public Uni<List<LoggedRequest>> list(String endpointId, Integer status, String outcome, OffsetDateTime from,
+            OffsetDateTime to, String afterId, int limit) {
+        Query q = Query.select("select " + SUMMARY + " from webhook.events")
+                .eq("endpoint_id", UUID.fromString(endpointId))
+                .eq("status_code", status)
+                .eq("outcome", outcome)
+                .where("received_at", ">=", from)
+                .where("received_at", "<", to)
+                .page("id", afterId == null ? null : UUID.fromString(afterId), limit);
+        return pool.preparedQuery(q.sql()).execute(Tuple.from(q.args())).map(rows -> {
+            List<LoggedRequest> out = new ArrayList<>();
+            rows.forEach(r -> out.add(map(r)));
+            return out;
+        });
+    }
+
+    /** Deletes entries past the retention, in bounded batches so no single statement runs long. */
+    @Scheduled(every = "${triggers.webhook-gateway.event-retention-sweep:10m}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        return purgeOlderThan(OffsetDateTime.now(ZoneOffset.UTC).minus(config.eventRetention()));
+    }
+
+    public Uni<Void> purgeOlderThan(OffsetDateTime cutoff) {
+        return pool.preparedQuery("delete from webhook.events where id in (select id from webhook.events "
+                        + "where received_at < $1 limit 5000)")
+                .execute(Tuple.of(cutoff))
+                .chain(rows -> rows.rowCount() == 5000 ? purgeOlderThan(cutoff) : Uni.createFrom().voidItem())
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("Event log retention sweep failed: %s", e.toString());
+                    return null;
+                });
+    }
+
+    private static LoggedRequest map(Row row) {
+        LoggedRequest r = new LoggedRequest();
+        r.id = row.getUUID("id").toString();
+        r.endpointId = row.getUUID("endpoint_id").toString();
+        r.tenantId = row.getString("tenant_id");
+        r.receivedAt = row.getOffsetDateTime("received_at");
+        r.method = row.getString("method");
+        r.sourceIp = row.getString("source_ip");
+        r.userAgent = row.getString("user_agent");
+        try {
+            r.headers = EventJson.MAPPER.readValue(row.getString("headers"), new TypeReference<Map<String, String>>() {
+            });
+        } catch (IOException e) {
+            r.headers = Map.of();
+        }
+        r.contentType = row.getString("content_type");
+        io.vertx.mutiny.core.buffer.Buffer body = row.getBuffer("body");
+        r.body = body == null ? null : body.getBytes();
+        r.bodySize = row.getInteger("body_size");
+        r.bodyTruncated = row.getBoolean("body_truncated");
+        r.verified = row.getBoolean("verified");
+        r.statusCode = row.getInteger("status_code");
+        r.outcome = row.getString("outcome");
+        r.errorCode = row.getString("error_code");
+        r.error = row.getString("error");
+        r.deliveryId = row.getString("delivery_id");
+        UUID run = row.getUUID("run_id");
+        r.runId = run == null ? null : run.toString();
+        r.durationMs = row.getInteger("duration_ms");
+        UUID replay = row.getUUID("replay_of");
+        r.replayOf = replay == null ? null : replay.toString();
+        return r;
+    }
+
+    private static String json(Object value) {
+        try {
+            return EventJson.MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
