@@ -29,7 +29,9 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -42,13 +44,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 /**
- * Receives webhooks: endpoint lookup → size limit → authentication over the raw bytes → parse → delivery-id dedup →
- * publish (acks=all) → {@code 202}. A 2xx is never answered for an event that is not durable on Kafka.
+ * Receives webhooks: size limit ({@link BodyLimitFilter}) → endpoint lookup → authentication over the raw bytes → parse
+ * → delivery-id dedup → publish (acks=all) → {@code 202}. A 2xx is never answered for an event that is not durable on
+ * Kafka.
  */
 @Path("/webhooks/{endpointId}")
 @Tag(name = "Webhooks")
@@ -94,6 +99,8 @@ public class WebhookResource {
     }
 
     @POST
+    @RequestBody(description = "The provider's payload, as sent (JSON, XML, form-urlencoded or text)",
+            content = @Content(mediaType = "*/*"))
     @Operation(summary = "Deliver a webhook", description = "202 {runId,status} once the event is durable on Kafka.")
     @APIResponse(responseCode = "202", description = "Accepted (or a repeat of an accepted delivery: status duplicate)")
     @APIResponse(responseCode = "200", description = "Filtered out, or a handshake (ping, URL verification) answered")
@@ -105,23 +112,29 @@ public class WebhookResource {
     @APIResponse(responseCode = "415", description = "Unsupported content type")
     @APIResponse(responseCode = "422", description = "The delivery does not fit the endpoint's transform")
     @APIResponse(responseCode = "503", description = "The event could not be made durable; retry after Retry-After")
-    public Uni<Response> post(@PathParam("endpointId") String endpointId, byte[] body, HttpHeaders headers,
-            @Context HttpServerRequest request) {
-        return receive(endpointId, body, headers, request);
+    public Uni<Response> post(@PathParam("endpointId") String endpointId, HttpHeaders headers,
+            @Context RoutingContext rc) {
+        return receive(endpointId, body(rc), headers, rc.request());
     }
 
     @PUT
     @Operation(summary = "Deliver a webhook (PUT)")
-    public Uni<Response> put(@PathParam("endpointId") String endpointId, byte[] body, HttpHeaders headers,
-            @Context HttpServerRequest request) {
-        return receive(endpointId, body, headers, request);
+    public Uni<Response> put(@PathParam("endpointId") String endpointId, HttpHeaders headers,
+            @Context RoutingContext rc) {
+        return receive(endpointId, body(rc), headers, rc.request());
     }
 
     @PATCH
     @Operation(summary = "Deliver a webhook (PATCH)")
-    public Uni<Response> patch(@PathParam("endpointId") String endpointId, byte[] body, HttpHeaders headers,
-            @Context HttpServerRequest request) {
-        return receive(endpointId, body, headers, request);
+    public Uni<Response> patch(@PathParam("endpointId") String endpointId, HttpHeaders headers,
+            @Context RoutingContext rc) {
+        return receive(endpointId, body(rc), headers, rc.request());
+    }
+
+    /** The body {@link BodyLimitFilter} read, within the limit. */
+    private static byte[] body(RoutingContext rc) {
+        Buffer body = rc.body() == null ? null : rc.body().buffer();
+        return body == null ? new byte[0] : body.getBytes();
     }
 
     private Uni<Response> receive(String endpointId, byte[] raw, HttpHeaders headers, HttpServerRequest request) {
@@ -138,7 +151,7 @@ public class WebhookResource {
                 .onItemOrFailure().invoke((response, failure) -> {
                     int status = response != null ? response.getStatus()
                             : failure instanceof ProblemException p ? p.status() : 500;
-                    registry.counter("webhook_requests_total", "status", Integer.toString(status)).increment();
+                    countRequest(registry, log.endpointId, status);
                     long nanos = System.nanoTime() - started;
                     requestDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
                     if (log.id != null) {
@@ -157,7 +170,7 @@ public class WebhookResource {
                         ? Uni.createFrom().item(wait)
                         : rateLimiter.acquire(endpoint.id() + ":ip:" + sourceIp, spec.sourceIpRateLimit()))
                 .invoke(wait -> wait.ifPresent(w -> {
-                    registry.counter("webhook_rate_limited_total").increment();
+                    registry.counter("webhook_rate_limited_total", "endpoint", endpoint.id()).increment();
                     throw new ProblemException(429, "rate_limited", "Too many requests",
                             "The endpoint's rate limit is exhausted; retry in " + w.toMillis() + " ms")
                             .withHeader("Retry-After", Long.toString(Math.max(1, (w.toMillis() + 999) / 1000)));
@@ -229,7 +242,7 @@ public class WebhookResource {
         if (prepared.filteredBecause() != null) {
             log.outcome = "filtered";
             log.error = prepared.filteredBecause();
-            registry.counter("webhook_filtered_total").increment();
+            registry.counter("webhook_filtered_total", "endpoint", endpoint.id()).increment();
             return Uni.createFrom().item(Response.ok(Map.of("status", "filtered", "reason",
                     prepared.filteredBecause())).build());
         }
@@ -241,7 +254,7 @@ public class WebhookResource {
                 : dedup.claim(endpoint.id(), deliveryId, event.id(), config.dedupWindow());
         return claim.chain(original -> {
             if (original.isPresent()) {
-                registry.counter("webhook_dedup_hits_total").increment();
+                registry.counter("webhook_dedup_hits_total", "endpoint", endpoint.id()).increment();
                 log.outcome = "duplicate";
                 log.runId = original.get();
                 return Uni.createFrom().item(accepted(original.get(), "duplicate"));
@@ -265,6 +278,15 @@ public class WebhookResource {
                     })
                     .map(outcome -> outcome.map(SyncAnswers::of).orElseGet(() -> SyncAnswers.timeout(event.id())));
         });
+    }
+
+    /**
+     * Counts an answered request by endpoint and status. Requests that matched no enabled endpoint are counted under
+     * {@code unknown}, so ids made up by callers cannot grow the set of tags.
+     */
+    static void countRequest(MeterRegistry registry, String endpointId, int status) {
+        registry.counter("webhook_requests_total", "endpoint", endpointId == null ? "unknown" : endpointId,
+                "status", Integer.toString(status)).increment();
     }
 
     /** Request headers by lower-case name (first value), for filters; credentials are left out. */

@@ -9,7 +9,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "triggers.webhook-gateway")
 public interface WebhookGatewayConfig {
 
-    /** Largest accepted webhook body, in bytes (refused with 413 before it is read when Content-Length says so). */
+    /** Largest accepted webhook body, in bytes; a larger one is refused with 413 and never read past the limit. */
     @WithDefault("1048576")
     int maxBodyBytes();
 

@@ -59,6 +59,11 @@ class EndpointFileTest {
                 .when().put("/api/v1/endpoints/" + gh).then().statusCode(409).body("code", is("file_managed"));
         given().header("Authorization", ADMIN).when().delete("/api/v1/endpoints/" + open)
                 .then().statusCode(409).body("code", is("file_managed"));
+        given().header("Authorization", ADMIN).contentType("application/json").body("{\"gracePeriod\":\"PT1H\"}")
+                .when().post("/api/v1/endpoints/" + gh + "/rotate-secret")
+                .then().statusCode(409).contentType("application/problem+json").body("code", is("file_managed"));
+        given().header("Authorization", ADMIN).when().post("/api/v1/endpoints/" + gh + "/versions/1/rollback")
+                .then().statusCode(409).contentType("application/problem+json").body("code", is("file_managed"));
 
         String body = "{\"ref\":\"refs/heads/main\"}";
         given().contentType("application/json").header("X-GitHub-Event", "push")
@@ -83,6 +88,10 @@ class EndpointFileTest {
         assertThat(second.updated()).isEqualTo(1);
         assertThat(second.deleted()).isGreaterThanOrEqualTo(1);
         given().contentType("application/json").body("{}").when().post("/webhooks/" + open).then().statusCode(404);
+        given().header("Authorization", ADMIN).when().get("/api/v1/endpoints/" + gh)
+                .then().body("eventName", is("github-main")).body("secretHint", is("****et-2"));
+        given().header("Authorization", ADMIN).when().post("/api/v1/endpoints/" + gh + "/versions/1/rollback")
+                .then().statusCode(409).body("code", is("file_managed"));
         given().header("Authorization", ADMIN).when().get("/api/v1/endpoints/" + gh)
                 .then().body("eventName", is("github-main")).body("secretHint", is("****et-2"));
     }

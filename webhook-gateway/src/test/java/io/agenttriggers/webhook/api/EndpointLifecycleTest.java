@@ -122,4 +122,30 @@ class EndpointLifecycleTest {
                 .when().post("/api/v1/endpoints/" + id + "/test")
                 .then().statusCode(200).body("outcome", is("rejected")).body("verification.code", is("bad_signature"));
     }
+
+    @Test
+    void listsEndpointsFilteredByEventNameAndEnabled() {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String pushes = (String) create(spec(tenant, "pushes", "github.push", "")).get("id");
+        String issues = (String) create(spec(tenant, "issues", "github.issues", "")).get("id");
+        String paused = (String) create(spec(tenant, "paused", "github.push", ",\"enabled\":false")).get("id");
+
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).queryParam("eventName", "github.push")
+                .when().get("/api/v1/endpoints")
+                .then().statusCode(200)
+                .body("items.id", org.hamcrest.Matchers.containsInAnyOrder(pushes, paused));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).queryParam("enabled", false)
+                .when().get("/api/v1/endpoints")
+                .then().statusCode(200).body("items.id", org.hamcrest.Matchers.contains(paused));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).queryParam("enabled", true)
+                .when().get("/api/v1/endpoints")
+                .then().statusCode(200)
+                .body("items.id", org.hamcrest.Matchers.containsInAnyOrder(pushes, issues));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).queryParam("eventName", "github.push")
+                .queryParam("enabled", true).when().get("/api/v1/endpoints")
+                .then().statusCode(200).body("items.id", org.hamcrest.Matchers.contains(pushes));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).queryParam("eventName", "nothing.here")
+                .when().get("/api/v1/endpoints")
+                .then().statusCode(200).body("items.size()", is(0));
+    }
 }

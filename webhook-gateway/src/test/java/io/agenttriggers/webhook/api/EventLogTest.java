@@ -101,6 +101,36 @@ class EventLogTest {
         assertThat(eventLog.find(recent.id).await().atMost(bound)).isPresent();
     }
 
+    /** The injected bean's example of the round trip that EventLogRoundTripTest checks as a jqwik property. */
+    @Test
+    void aCompleteEntryReadsBackAsWritten() {
+        LoggedRequest written = entry(UUID.randomUUID().toString(),
+                OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        written.sourceIp = "203.0.113.7";
+        written.userAgent = "GitHub-Hookshot/abc";
+        written.headers = Map.of("x-github-event", "push", "x-hub-signature-256", "[redacted]", "x-note", "√ ü \"q\"");
+        written.contentType = "application/json";
+        written.body("{\"ref\":\"refs/heads/main\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), 10);
+        written.verified = true;
+        written.statusCode = 202;
+        written.errorCode = "none";
+        written.error = "line 1\nline 2";
+        written.deliveryId = "d-" + UUID.randomUUID();
+        written.runId = io.agenttriggers.common.event.RunIds.next();
+        written.durationMs = 17;
+        written.replayOf = io.agenttriggers.common.event.RunIds.next();
+        Duration bound = Duration.ofSeconds(60);
+
+        eventLog.write(written).await().atMost(bound);
+        LoggedRequest read = eventLog.find(written.id).await().atMost(bound).orElseThrow();
+
+        assertThat(read).usingRecursiveComparison().ignoringFields("receivedAt", "headers").isEqualTo(written);
+        assertThat(read.headers).isEqualTo(written.headers);
+        assertThat(read.receivedAt).isEqualTo(written.receivedAt);
+        assertThat(read.bodyTruncated).isTrue();
+        assertThat(read.body).hasSize(10);
+    }
+
     static LoggedRequest entry(String endpointId, OffsetDateTime at) {
         LoggedRequest r = new LoggedRequest();
         r.id = io.agenttriggers.common.event.RunIds.next();

@@ -57,6 +57,47 @@ class WebhookResourceTest {
                 .body(body).when().post("/webhooks/" + id);
     }
 
+    /** The value of a counter in {@code /q/metrics} whose tags include all of {@code tags}; 0 when absent. */
+    static double metric(String name, Map<String, String> tags) {
+        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines()
+                .filter(line -> line.startsWith(name + "{"))
+                .filter(line -> tags.entrySet().stream()
+                        .allMatch(t -> line.contains(t.getKey() + "=\"" + t.getValue() + "\"")))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    static double requestCount(String endpointId, int status) {
+        return metric("webhook_requests_total", Map.of("endpoint", endpointId, "status", Integer.toString(status)));
+    }
+
+    @Test
+    void countsRequestsFilteredAndDuplicateDeliveriesByEndpoint() {
+        String secret = "gh-secret-" + UUID.randomUUID();
+        String id = (String) created("{\"name\":\"counted\",\"tenantId\":\"" + tenant() + "\",\"eventName\":\"github\","
+                + "\"auth\":{\"type\":\"github\"},\"secret\":\"" + secret + "\",\"filter\":\"payload.keep == true\"}")
+                .get("id");
+        String delivery = UUID.randomUUID().toString();
+        deliverGithub(id, secret, "push", delivery, "{\"keep\":true}").then().statusCode(202);
+        deliverGithub(id, secret, "push", delivery, "{\"keep\":true}").then().statusCode(202)
+                .body("status", is("duplicate"));
+        deliverGithub(id, secret, "push", UUID.randomUUID().toString(), "{\"keep\":false}").then().statusCode(200)
+                .body("status", is("filtered"));
+        given().contentType("application/json").body("{}").when().post("/webhooks/" + id).then().statusCode(401);
+
+        assertThat(requestCount(id, 202)).isEqualTo(2.0);
+        assertThat(requestCount(id, 200)).isEqualTo(1.0);
+        assertThat(requestCount(id, 401)).isEqualTo(1.0);
+        assertThat(metric("webhook_dedup_hits_total", Map.of("endpoint", id))).isEqualTo(1.0);
+        assertThat(metric("webhook_filtered_total", Map.of("endpoint", id))).isEqualTo(1.0);
+        // An id nobody configured is counted under "unknown", never under a tag of its own.
+        String madeUp = UUID.randomUUID().toString();
+        given().contentType("application/json").body("{}").when().post("/webhooks/" + madeUp).then().statusCode(404);
+        assertThat(metric("webhook_requests_total", Map.of("endpoint", "unknown", "status", "404"))).isPositive();
+        assertThat(requestCount(madeUp, 404)).isZero();
+    }
+
     @Test
     void createsAnEndpointShowsTheSecretOnceAndMasksItAfterwards() {
         String tenant = tenant();
@@ -286,6 +327,8 @@ class WebhookResourceTest {
         given().contentType("application/json").body("{}").when().post("/webhooks/" + byEndpoint)
                 .then().statusCode(429).contentType("application/problem+json").body("code", is("rate_limited"))
                 .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"));
+        assertThat(metric("webhook_rate_limited_total", Map.of("endpoint", byEndpoint))).isEqualTo(1.0);
+        assertThat(requestCount(byEndpoint, 429)).isEqualTo(1.0);
 
         String byIp = (String) created("{\"name\":\"per-ip\",\"tenantId\":\"" + tenant() + "\",\"eventName\":\"e\","
                 + "\"auth\":{\"type\":\"none\"},\"sourceIpRateLimit\":{\"limit\":60,\"period\":\"PT1M\",\"burst\":2}}")

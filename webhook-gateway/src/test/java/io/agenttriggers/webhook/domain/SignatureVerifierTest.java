@@ -68,6 +68,59 @@ class SignatureVerifierTest {
         assertThat(v.ok()).isTrue();
     }
 
+    /** Computes a MAC with the JDK directly, independent of {@link SignatureVerifier#mac}. */
+    static byte[] jdkMac(String algorithm, String key, String content) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance(algorithm);
+        mac.init(new javax.crypto.spec.SecretKeySpec(utf8(key), algorithm));
+        return mac.doFinal(utf8(content));
+    }
+
+    @Example
+    void acceptsAShopifyKnownAnswerAndRejectsAChangedByte() throws Exception {
+        String secret = "hush-shopify-secret";
+        String body = "{\"id\":820982911946154508,\"email\":\"jon@example.com\",\"topic\":\"orders/create\"}";
+        // Known answer: base64(HMAC-SHA256(secret, body)), computed outside Java (Python's hmac) and again here.
+        String expected = "ikbzk8tQ47habDA0mMfGV1Oa6aoYIOanAKjmFL26c+E=";
+        assertThat(Base64.getEncoder().encodeToString(jdkMac("HmacSHA256", secret, body))).isEqualTo(expected);
+
+        AuthSpec shopify = AuthSpec.of(AuthType.SHOPIFY);
+        assertThat(SignatureVerifier.verify(shopify, List.of(secret), headers("X-Shopify-Hmac-Sha256", expected),
+                utf8(body), Instant.now()).ok()).isTrue();
+        byte[] changed = utf8(body);
+        changed[changed.length - 3] ^= 1;
+        Verification tampered = SignatureVerifier.verify(shopify, List.of(secret),
+                headers("X-Shopify-Hmac-Sha256", expected), changed, Instant.now());
+        assertThat(tampered.ok()).isFalse();
+        assertThat(tampered.status()).isEqualTo(403);
+        assertThat(tampered.code()).isEqualTo("bad_signature");
+    }
+
+    @Example
+    void genericHmacVerifiesSha1HexWithoutATimestamp() throws Exception {
+        String secret = "sha1-secret";
+        String body = "{\"event\":\"build.finished\",\"id\":42}";
+        // Known answer: hex(HMAC-SHA1(secret, body)), computed outside Java (Python's hmac) and again here.
+        String expected = "9cf66e8a00b342b95cccb555498e8ba58dcf584a";
+        assertThat(HexFormat.of().formatHex(jdkMac("HmacSHA1", secret, body))).isEqualTo(expected);
+
+        AuthSpec sha1 = new AuthSpec(AuthType.HMAC, "sha1", "X-Signature", "hex", null, null, null, null, null);
+        assertThat(sha1.problems()).isEmpty();
+        // No timestamp header is configured, so no timestamp is needed, however old the request is.
+        Instant muchLater = Instant.now().plus(Duration.ofDays(400));
+        assertThat(SignatureVerifier.verify(sha1, List.of(secret), headers("X-Signature", expected), utf8(body),
+                muchLater).ok()).isTrue();
+        assertThat(SignatureVerifier.verify(sha1, List.of(secret), headers("X-Signature", expected.toUpperCase()),
+                utf8(body), muchLater).ok()).isTrue();
+        assertThat(SignatureVerifier.verify(sha1, List.of(secret), headers("X-Signature", expected),
+                utf8(body.replace("42", "43")), muchLater).code()).isEqualTo("bad_signature");
+        // A SHA-256 MAC in the header of a sha1 endpoint does not pass.
+        String sha256 = HexFormat.of().formatHex(jdkMac("HmacSHA256", secret, body));
+        assertThat(SignatureVerifier.verify(sha1, List.of(secret), headers("X-Signature", sha256), utf8(body),
+                muchLater).ok()).isFalse();
+        assertThat(SignatureVerifier.verify(sha1, List.of(secret), headers("X-Other", expected), utf8(body),
+                muchLater).code()).isEqualTo("missing_credentials");
+    }
+
     // ---- properties: a correct signature verifies; any changed byte, wrong secret or stale time does not
 
     @Provide
