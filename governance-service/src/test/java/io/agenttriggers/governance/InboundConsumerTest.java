@@ -60,7 +60,7 @@ class InboundConsumerTest {
                 .when().get("/api/v1/decisions/" + event.id())
                 .then().statusCode(200)
                 .body("verdict", is("approved"))
-                .body("policy", is("default"))
+                .body("policyId", is("default"))
                 .body("tenantId", is("tenant-a"))
                 .body("triggerType", is("api"));
     }

@@ -33,6 +33,12 @@ public class ProblemMappers {
         if (status >= 500) {
             return internal(e, uri);
         }
+        // A body that is not JSON reaches here wrapped by the JSON reader; answer it like any other invalid JSON.
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof JsonProcessingException json) {
+                return invalidJson(json, uri);
+            }
+        }
         String detail = switch (status) {
             case 404 -> "No resource at " + uri.getPath();
             case 405 -> "Method not allowed on " + uri.getPath();

@@ -1,13 +1,17 @@
 package io.agenttriggers.governance.api;
 
+import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Page;
 import io.agenttriggers.common.problem.ProblemException;
-import io.agenttriggers.common.event.RunIds;
+import io.agenttriggers.common.run.RejectionReason;
 import io.agenttriggers.common.security.Roles;
 import io.agenttriggers.common.security.TenantScope;
+import io.agenttriggers.governance.config.GovernanceConfig;
+import io.agenttriggers.governance.messaging.DecisionStream;
 import io.agenttriggers.governance.persistence.DecisionLog;
 import io.agenttriggers.governance.persistence.DecisionLog.DecisionRecord;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -17,10 +21,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
-/** The decision audit, for dashboards: every event's verdict, the policy that gave it, and why. */
+/** The decision audit, for dashboards: every event's verdict, the policy that gave it, and why; also live. */
 @Path("/api/v1/decisions")
 @Tag(name = "Decisions")
 @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
@@ -31,23 +40,45 @@ public class DecisionsResource {
     DecisionLog decisions;
 
     @Inject
+    DecisionStream stream;
+
+    @Inject
+    GovernanceConfig config;
+
+    @Inject
     SecurityIdentity identity;
 
     @GET
-    @Operation(summary = "List decisions, newest first")
+    @Operation(summary = "List decisions, newest first", description = "Filters: tenantId, eventName, verdict "
+            + "(approved|rejected), reason, from/to (ISO-8601, decision time).")
     public Uni<Page<DecisionRecord>> list(@QueryParam("tenantId") String tenantId,
-            @QueryParam("verdict") String verdict, @QueryParam("limit") Integer limit,
-            @QueryParam("cursor") String cursor) {
+            @QueryParam("eventName") String eventName, @QueryParam("verdict") String verdict,
+            @QueryParam("reason") String reason, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         int size = Page.limit(limit);
-        if (verdict != null && !verdict.equals("approved") && !verdict.equals("rejected")) {
-            throw ProblemException.badRequest("invalid_verdict", "verdict is approved or rejected");
-        }
-        if (tenantId != null) {
-            TenantScope.check(identity, tenantId);
-        }
+        DecisionLog.Filter filter = filter(identity, tenantId, eventName, verdict, reason, from, to);
         String after = Page.decode(cursor, RunIds::isRunId);
-        return decisions.list(TenantScope.restriction(identity), tenantId, verdict, after, size + 1)
-                .map(rows -> Page.of(rows, size, DecisionRecord::runId));
+        return decisions.list(filter, after, size + 1).map(rows -> Page.of(rows, size, DecisionRecord::runId));
+    }
+
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Live decisions (Server-Sent Events)", description = "Every decision from now on, from "
+            + "every replica, filtered like the list (tenantId, eventName, verdict, reason). The server ends a "
+            + "stream after triggers.governance.stream-max-duration; clients reconnect.")
+    public Multi<DecisionRecord> stream(@QueryParam("tenantId") String tenantId,
+            @QueryParam("eventName") String eventName, @QueryParam("verdict") String verdict,
+            @QueryParam("reason") String reason) {
+        DecisionLog.Filter f = filter(identity, tenantId, eventName, verdict, reason, null, null);
+        return stream.decisions()
+                .filter(d -> f.tenants().map(t -> t.contains(d.tenantId())).orElse(true))
+                .filter(d -> f.tenantId() == null || f.tenantId().equals(d.tenantId()))
+                .filter(d -> f.eventName() == null || f.eventName().equals(d.eventName()))
+                .filter(d -> f.verdict() == null || f.verdict().equals(d.verdict()))
+                .filter(d -> f.reason() == null || f.reason().equals(d.reason()))
+                .select().first(config.streamMaxDuration());
     }
 
     @GET
@@ -60,5 +91,39 @@ public class DecisionsResource {
         return decisions.find(runId).map(found -> found
                 .filter(d -> TenantScope.allows(identity, d.tenantId()))
                 .orElseThrow(() -> ProblemException.notFound("decision_not_found", "No decision for run " + runId)));
+    }
+
+    static DecisionLog.Filter filter(SecurityIdentity identity, String tenantId, String eventName, String verdict,
+            String reason, String from, String to) {
+        if (verdict != null && !verdict.equals("approved") && !verdict.equals("rejected")) {
+            throw ProblemException.badRequest("invalid_verdict", "verdict is approved or rejected");
+        }
+        if (reason != null) {
+            try {
+                RejectionReason.fromWire(reason);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("invalid_reason", "reason is one of denied, rate_limited, "
+                        + "concurrency_limited, cooldown, quota_exhausted, budget_exhausted, circuit_open, "
+                        + "governance_unavailable");
+            }
+        }
+        if (tenantId != null) {
+            TenantScope.check(identity, tenantId);
+        }
+        Optional<Set<String>> tenants = TenantScope.restriction(identity);
+        return new DecisionLog.Filter(tenants, tenantId, eventName, verdict, reason, time("from", from),
+                time("to", to));
+    }
+
+    static OffsetDateTime time(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest("invalid_" + name, name + " is an ISO-8601 time with offset, e.g. "
+                    + "2026-01-31T12:00:00Z");
+        }
     }
 }

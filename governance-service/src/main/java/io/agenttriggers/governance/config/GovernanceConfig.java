@@ -3,12 +3,13 @@ package io.agenttriggers.governance.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Configuration of the governance-service. */
 @ConfigMapping(prefix = "triggers.governance")
 public interface GovernanceConfig {
 
-    /** What the built-in default policy does with events no other policy rejects: {@code allow} or {@code deny}. */
+    /** What happens to events no policy matches: {@code allow} or {@code deny}. */
     @WithDefault("allow")
     String defaultAction();
 
@@ -19,4 +20,35 @@ public interface GovernanceConfig {
     /** Longest delay between such retries; the event is retried until it succeeds, never dropped. */
     @WithDefault("PT10S")
     Duration retryMaxBackoff();
+
+    /** Longest wait for one Redis call before the policies' {@code onUnavailable} decides. */
+    @WithDefault("PT0.5S")
+    Duration redisTimeout();
+
+    /** How long a decision is remembered per run, so a redelivered event gets the same answer without consuming twice. */
+    @WithDefault("PT24H")
+    Duration decisionMemory();
+
+    /** How long a concurrency slot stays taken when the run's outcome never arrives. */
+    @WithDefault("PT1H")
+    Duration concurrencyLease();
+
+    /** The {@code retryAfter} of a {@code governance_unavailable} rejection. */
+    @WithDefault("PT5S")
+    Duration unavailableRetryAfter();
+
+    /** How often replicas check whether the policy set changed. */
+    @WithDefault("PT1S")
+    Duration policyRefresh();
+
+    /** The declarative policies file (YAML, {@code policies: [...]}); none when unset. */
+    Optional<String> policiesFile();
+
+    /** How often the policies file is checked for changes. */
+    @WithDefault("PT2S")
+    Duration policiesFileInterval();
+
+    /** How long live-stream subscribers may stay connected before the server closes the stream (they reconnect). */
+    @WithDefault("PT30M")
+    Duration streamMaxDuration();
 }

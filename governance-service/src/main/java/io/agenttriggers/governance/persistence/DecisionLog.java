@@ -1,7 +1,7 @@
 package io.agenttriggers.governance.persistence;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.agenttriggers.common.event.TriggerEvent;
-import io.agenttriggers.common.page.Query;
 import io.agenttriggers.common.run.RejectionReason;
 import io.agenttriggers.governance.domain.Verdict;
 import io.smallrye.mutiny.Uni;
@@ -10,28 +10,37 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
-/** The audit of every decision (table {@code governance.decisions}). */
+/** The audit of every decision (table {@code governance.decisions}), and the dashboards' queries over it. */
 @ApplicationScoped
 public class DecisionLog {
 
     /** A recorded decision. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DecisionRecord(String runId, String tenantId, String eventName, String triggerType, String source,
-            String verdict, String reason, String policy, String detail, OffsetDateTime decidedAt) {
+            String verdict, String reason, String policyId, String policyName, int policyVersion, String detail,
+            Duration retryAfter, Integer latencyMicros, boolean degraded, OffsetDateTime eventTime,
+            OffsetDateTime decidedAt) {
 
         public Verdict toVerdict() {
-            return "approved".equals(verdict) ? Verdict.approve(policy)
-                    : Verdict.reject(RejectionReason.fromWire(reason), policy, detail);
+            return "approved".equals(verdict)
+                    ? Verdict.approve(policyId, policyName, policyVersion, detail, degraded)
+                    : Verdict.reject(RejectionReason.fromWire(reason), policyId, policyName, policyVersion, detail,
+                            retryAfter);
         }
     }
 
-    private static final String COLUMNS =
-            "run_id, tenant_id, event_name, trigger_type, source, verdict, reason, policy, detail, decided_at";
+    private static final String COLUMNS = "run_id, tenant_id, event_name, trigger_type, source, verdict, reason, "
+            + "policy, policy_name, policy_version, detail, retry_after_ms, latency_us, degraded, event_time, decided_at";
 
     @Inject
     Pool pool;
@@ -39,21 +48,27 @@ public class DecisionLog {
     /**
      * Records the verdict unless the event was decided before (a redelivery); answers the decision that stands.
      */
-    public Uni<DecisionRecord> record(TriggerEvent event, Verdict verdict) {
-        UUID runId = UUID.fromString(event.id());
+    public Uni<DecisionRecord> record(TriggerEvent event, Verdict verdict, long latencyMicros) {
         Tuple values = Tuple.tuple()
-                .addUUID(runId)
+                .addUUID(UUID.fromString(event.id()))
                 .addString(event.tenantId())
                 .addString(event.eventName())
                 .addString(event.type().wire())
                 .addString(event.source())
-                .addString(verdict.approved() ? "approved" : "rejected")
+                .addString(verdict.verdict())
                 .addString(verdict.reason() == null ? null : verdict.reason().wire())
-                .addString(verdict.policy())
-                .addString(verdict.detail());
+                .addString(verdict.policyId())
+                .addString(verdict.detail())
+                .addString(verdict.policyName())
+                .addInteger(verdict.policyVersion())
+                .addLong(verdict.retryAfter() == null ? null : verdict.retryAfter().toMillis())
+                .addInteger((int) Math.min(Integer.MAX_VALUE, latencyMicros))
+                .addBoolean(verdict.degraded())
+                .addOffsetDateTime(event.time());
         return pool.preparedQuery("insert into governance.decisions (run_id, tenant_id, event_name, trigger_type, "
-                        + "source, verdict, reason, policy, detail) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-                        + "on conflict (run_id) do nothing returning " + COLUMNS)
+                        + "source, verdict, reason, policy, detail, policy_name, policy_version, retry_after_ms, "
+                        + "latency_us, degraded, event_time) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+                        + "$12, $13, $14, $15) on conflict (run_id) do nothing returning " + COLUMNS)
                 .execute(values)
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(map(rows.iterator().next()))
                         : find(event.id()).map(Optional::orElseThrow));
@@ -65,24 +80,97 @@ public class DecisionLog {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
     }
 
+    /** List filters; null fields do not filter. */
+    public record Filter(Optional<Set<String>> tenants, String tenantId, String eventName, String verdict,
+            String reason, OffsetDateTime from, OffsetDateTime to) {
+    }
+
     /** Newest first, after the cursor (a run id) when given. */
-    public Uni<List<DecisionRecord>> list(Optional<java.util.Set<String>> tenants, String tenantId, String verdict,
-            String afterRunId, int limit) {
-        Query q = Query.select("select " + COLUMNS + " from governance.decisions")
-                .eq("tenant_id", tenantId)
-                .in("tenant_id", tenants)
-                .eq("verdict", verdict)
-                .page("run_id", afterRunId == null ? null : UUID.fromString(afterRunId), limit);
-        return pool.preparedQuery(q.sql()).execute(Tuple.from(q.args())).map(rows -> {
+    public Uni<List<DecisionRecord>> list(Filter f, String afterRunId, int limit) {
+        Tuple args = Tuple.tuple();
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from governance.decisions where true");
+        where(f, args, sql);
+        if (afterRunId != null) {
+            args.addUUID(UUID.fromString(afterRunId));
+            sql.append(" and run_id < $").append(args.size());
+        }
+        args.addInteger(limit);
+        sql.append(" order by run_id desc limit $").append(args.size());
+        return pool.preparedQuery(sql.toString()).execute(args).map(rows -> {
             List<DecisionRecord> out = new ArrayList<>();
             rows.forEach(r -> out.add(map(r)));
             return out;
         });
     }
 
+    private static void where(Filter f, Tuple args, StringBuilder sql) {
+        add(args, sql, "tenant_id = $", f.tenantId());
+        add(args, sql, "event_name = $", f.eventName());
+        add(args, sql, "verdict = $", f.verdict());
+        add(args, sql, "reason = $", f.reason());
+        if (f.from() != null) {
+            args.addOffsetDateTime(f.from());
+            sql.append(" and decided_at >= $").append(args.size());
+        }
+        if (f.to() != null) {
+            args.addOffsetDateTime(f.to());
+            sql.append(" and decided_at < $").append(args.size());
+        }
+        if (f.tenants().isPresent()) {
+            args.addArrayOfString(f.tenants().get().toArray(String[]::new));
+            sql.append(" and tenant_id = any($").append(args.size()).append(')');
+        }
+    }
+
+    private static void add(Tuple args, StringBuilder sql, String clause, String value) {
+        if (value != null) {
+            args.addString(value);
+            sql.append(" and ").append(clause).append(args.size());
+        }
+    }
+
+    /** Counts of one verdict, reason and event name in a window. */
+    public record Count(String verdict, String reason, String eventName, long count) {
+    }
+
+    /** Aggregates of a window: counts (at most 1,000 groups, largest first) and decision latency percentiles. */
+    public record Stats(List<Count> counts, Double p50LatencyMicros, Double p95LatencyMicros,
+            Double p99LatencyMicros) {
+    }
+
+    public Uni<Stats> stats(Filter f) {
+        Tuple args = Tuple.tuple();
+        StringBuilder where = new StringBuilder(" where true");
+        where(f, args, where);
+        String counts = "select verdict, reason, event_name, count(*) as n from governance.decisions" + where
+                + " group by verdict, reason, event_name order by n desc limit 1000";
+        String latency = "select percentile_cont(0.5) within group (order by latency_us) as p50, "
+                + "percentile_cont(0.95) within group (order by latency_us) as p95, "
+                + "percentile_cont(0.99) within group (order by latency_us) as p99 from governance.decisions" + where;
+        return pool.preparedQuery(counts).execute(args).chain(rows -> {
+            List<Count> out = new ArrayList<>();
+            rows.forEach(r -> out.add(new Count(r.getString("verdict"), r.getString("reason"),
+                    r.getString("event_name"), r.getLong("n"))));
+            return pool.preparedQuery(latency).execute(args).map(l -> {
+                Row r = l.iterator().next();
+                return new Stats(out, r.getDouble("p50"), r.getDouble("p95"), r.getDouble("p99"));
+            });
+        });
+    }
+
     private static DecisionRecord map(Row r) {
+        Long retry = r.getLong("retry_after_ms");
         return new DecisionRecord(r.getUUID("run_id").toString(), r.getString("tenant_id"), r.getString("event_name"),
                 r.getString("trigger_type"), r.getString("source"), r.getString("verdict"), r.getString("reason"),
-                r.getString("policy"), r.getString("detail"), r.getOffsetDateTime("decided_at"));
+                r.getString("policy"), r.getString("policy_name"), r.getInteger("policy_version"),
+                r.getString("detail"), retry == null ? null : Duration.ofMillis(retry), r.getInteger("latency_us"),
+                r.getBoolean("degraded"), r.getOffsetDateTime("event_time"), r.getOffsetDateTime("decided_at"));
+    }
+
+    /** Helper for views that group counts. */
+    public static Map<String, Long> sum(List<Count> counts, java.util.function.Function<Count, String> by) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        counts.forEach(c -> out.merge(by.apply(c) == null ? "none" : by.apply(c), c.count(), Long::sum));
+        return out;
     }
 }

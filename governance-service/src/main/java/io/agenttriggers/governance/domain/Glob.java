@@ -1,0 +1,44 @@
+package io.agenttriggers.governance.domain;
+
+import java.util.regex.Pattern;
+
+/** A glob over event names, sources and tenants: {@code *} is any run of characters, {@code ?} one character. */
+public final class Glob {
+
+    private final String glob;
+    private final Pattern pattern;
+
+    private Glob(String glob, Pattern pattern) {
+        this.glob = glob;
+        this.pattern = pattern;
+    }
+
+    public static Glob compile(String glob) {
+        StringBuilder regex = new StringBuilder(glob.length() + 8);
+        StringBuilder literal = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            if (c == '*' || c == '?') {
+                if (!literal.isEmpty()) {
+                    regex.append(Pattern.quote(literal.toString()));
+                    literal.setLength(0);
+                }
+                regex.append(c == '*' ? ".*" : ".");
+            } else {
+                literal.append(c);
+            }
+        }
+        if (!literal.isEmpty()) {
+            regex.append(Pattern.quote(literal.toString()));
+        }
+        return new Glob(glob, Pattern.compile(regex.toString(), Pattern.DOTALL));
+    }
+
+    public boolean matches(String value) {
+        return value != null && pattern.matcher(value).matches();
+    }
+
+    @Override
+    public String toString() {
+        return glob;
+    }
+}
