@@ -38,7 +38,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-TRIGGERS_ADMIN_TOKEN="$TOKEN" java -Xms64m -Xmx256m -XX:+UseSerialGC \
+TRIGGERS_ADMIN_TOKEN="$TOKEN" java ${GOV_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC} \
   -Dquarkus.http.port="$PORT" -Dquarkus.http.host=127.0.0.1 \
   "-Dmp.messaging.incoming.\"triggers.inbound\".topic=bench.$RUN.in" \
   "-Dmp.messaging.incoming.\"triggers.inbound\".group.id=bench-$RUN" \

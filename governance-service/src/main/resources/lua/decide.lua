@@ -4,11 +4,12 @@
 --
 -- KEYS[1] = decided marker of the run; KEYS[2] = the run's feedback record; KEYS[2 + i] = key of check i
 -- ARGV[1] = now in ms (0: Redis' own clock, which every replica shares); ARGV[2] = '1' commit, '0' dry run;
--- ARGV[3] = marker TTL ms; ARGV[4] = feedback record (JSON); ARGV[5] = feedback TTL ms; ARGV[6] = run id;
--- ARGV[7] = number of checks; then 3 arguments per check: kind, p1, p2.
+-- ARGV[3] = marker TTL ms; ARGV[4] = feedback record (JSON, '' when the outcome feeds nothing back);
+-- ARGV[5] = feedback TTL ms; ARGV[6] = run id;
+-- ARGV[7] = number of checks; then 4 arguments per check: kind, p1, p2, p3.
 --   rl (GCRA):      p1 = emission interval ms, p2 = capacity (limit + burst)
---   qt (quota):     p1 = max runs of the day,  p2 = ms until the day ends
---   bg (budget):    p1 = max cost of the day,  p2 = ms until the day ends
+--   qt (quota):     p1 = max runs of the day,  p2 = ms until the day ends, p3 = the day's index of buckets
+--   bg (budget):    p1 = max cost of the day,  p2 = ms until the day ends, p3 = the day's index of buckets
 --   cd (cooldown):  -
 --   cc (in flight): p1 = max,                  p2 = lease ms (a run whose outcome never comes frees its slot then)
 --   cb (breaker):   p1 = open-for ms,          p2 = half-open probes
@@ -29,7 +30,7 @@ local n = tonumber(ARGV[7])
 local plan = {}
 for i = 1, n do
   local key = KEYS[i + 2]
-  local base = 7 + (i - 1) * 3
+  local base = 7 + (i - 1) * 4
   local kind, p1, p2 = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3])
   local reject, retry = nil, 0
   if kind == 'rl' then
@@ -75,13 +76,18 @@ end
 if commit then
   for i = 1, n do
     local key = KEYS[i + 2]
-    local base = 7 + (i - 1) * 3
-    local kind, p1, p2 = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3])
+    local base = 7 + (i - 1) * 4
+    local kind, p1, p2, p3 = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3]), ARGV[base + 4]
     if kind == 'rl' then
       redis.call('SET', key, string.format('%.3f', plan[i]), 'PX', math.ceil(plan[i] - now) + 1000)
-    elseif kind == 'qt' then
-      redis.call('INCR', key)
-      redis.call('PEXPIRE', key, math.ceil(p2) + 86400000)
+    elseif kind == 'qt' or kind == 'bg' then
+      if kind == 'qt' then
+        redis.call('INCR', key)
+        redis.call('PEXPIRE', key, math.ceil(p2) + 86400000)
+      end
+      -- The dashboards list a day's buckets from this index instead of scanning the keyspace.
+      redis.call('SADD', p3, key)
+      redis.call('PEXPIRE', p3, math.ceil(p2) + 86400000)
     elseif kind == 'cc' then
       redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
       redis.call('ZADD', key, now + p2, ARGV[6])
@@ -93,7 +99,7 @@ if commit then
     end
   end
   redis.call('SET', KEYS[1], 'A', 'PX', ARGV[3])
-  if n > 0 then
+  if n > 0 and ARGV[4] ~= '' then
     redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
   end
 end

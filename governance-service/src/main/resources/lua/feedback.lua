@@ -38,6 +38,7 @@ local changes = {}
 if class ~= 'none' then
   for _, b in ipairs(fb.cb or {}) do
     local key, window, minRuns, ratio, openFor, probes, all, failed = b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8]
+    redis.call('SADD', 'gov:cbi', key) -- the index the dashboards list breakers from
     redis.call('ZADD', all, now, run)
     redis.call('ZREMRANGEBYSCORE', all, '-inf', now - window)
     redis.call('PEXPIRE', all, window)

@@ -25,8 +25,11 @@ public interface GovernanceConfig {
     @WithDefault("PT0.5S")
     Duration redisTimeout();
 
-    /** How long a decision is remembered per run, so a redelivered event gets the same answer without consuming twice. */
-    @WithDefault("PT24H")
+    /**
+     * How long Redis remembers a run's decision, so a redelivered event consumes no limit twice (its audited
+     * decision stands in any case).
+     */
+    @WithDefault("PT1H")
     Duration decisionMemory();
 
     /** How long a concurrency slot stays taken when the run's outcome never arrives. */

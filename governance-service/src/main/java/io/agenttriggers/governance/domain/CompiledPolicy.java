@@ -149,13 +149,13 @@ public final class CompiledPolicy {
             DayWindow day = DayWindow.of(ZoneId.of(spec.quota().timezone()), now);
             String key = Keys.quota(id(), day.day().toString(), bucket(quotaKey, event, activation));
             plan.checks.add(new Check(index, "qt", key, Long.toString(spec.quota().maxRunsPerDay()),
-                    Long.toString(day.untilNextDay().toMillis())));
+                    Long.toString(day.untilNextDay().toMillis()), Keys.quotaIndex(id(), day.day().toString())));
         }
         if (budgetKey != null) {
             DayWindow day = DayWindow.of(ZoneId.of(spec.budget().timezone()), now);
             String key = Keys.budget(id(), day.day().toString(), bucket(budgetKey, event, activation));
             plan.checks.add(new Check(index, "bg", key, spec.budget().maxCostPerDayUsd().toPlainString(),
-                    Long.toString(day.untilNextDay().toMillis())));
+                    Long.toString(day.untilNextDay().toMillis()), Keys.budgetIndex(id(), day.day().toString())));
             plan.feedback.bg.add(List.of(key, day.untilNextDay().plusDays(1).toMillis()));
         }
         if (rateKey != null) {
@@ -177,7 +177,11 @@ public final class CompiledPolicy {
     }
 
     /** One Redis check of one policy. */
-    public record Check(int policyIndex, String kind, String key, String p1, String p2) {
+    public record Check(int policyIndex, String kind, String key, String p1, String p2, String p3) {
+
+        Check(int policyIndex, String kind, String key, String p1, String p2) {
+            this(policyIndex, kind, key, p1, p2, "");
+        }
     }
 
     /**
@@ -190,6 +194,11 @@ public final class CompiledPolicy {
         public final List<List<Object>> bg = new ArrayList<>();
         public final List<List<Object>> cd = new ArrayList<>();
         public final List<List<Object>> cb = new ArrayList<>();
+
+        /** Whether the outcome has anything to feed back at all. */
+        public boolean isEmpty() {
+            return cc.isEmpty() && bg.isEmpty() && cd.isEmpty() && cb.isEmpty();
+        }
     }
 
     /** The checks of every policy that applies, in order. */

@@ -19,6 +19,19 @@ public final class Keys {
         return PREFIX + "q:" + policyId + ":" + day + ":" + bucket;
     }
 
+    /** The set of a day's quota keys of a policy. */
+    public static String quotaIndex(String policyId, String day) {
+        return PREFIX + "qi:" + policyId + ":" + day;
+    }
+
+    /** The set of a day's budget keys of a policy. */
+    public static String budgetIndex(String policyId, String day) {
+        return PREFIX + "bi:" + policyId + ":" + day;
+    }
+
+    /** The set of every breaker key that has seen an outcome. */
+    public static final String BREAKER_INDEX = PREFIX + "cbi";
+
     public static String budget(String policyId, String day, String bucket) {
         return PREFIX + "b:" + policyId + ":" + day + ":" + bucket;
     }

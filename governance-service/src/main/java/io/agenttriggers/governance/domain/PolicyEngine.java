@@ -51,71 +51,112 @@ public class PolicyEngine {
 
     /** Decides the event and consumes its limits; a redelivered event gets its first decision again. */
     public Uni<Decision> decide(TriggerEvent event) {
-        return evaluate(event, true);
+        return decideAll(List.of(event), true).map(l -> l.get(0));
     }
 
     /** What the event would get now, consuming nothing. */
     public Uni<Decision> dryRun(TriggerEvent event) {
-        return evaluate(event, false);
+        return decideAll(List.of(event), false).map(l -> l.get(0));
     }
 
-    private Uni<Decision> evaluate(TriggerEvent event, boolean commit) {
+    /**
+     * Decides many events at once (a poll's batch): their Redis scripts go in one pipelined round trip. Answers the
+     * decisions in the order of the events.
+     */
+    public Uni<List<Decision>> decideAll(List<TriggerEvent> events, boolean commit) {
         return cache.current().chain(policies -> {
-            Map<String, Object> activation = EventCel.activation(event);
-            List<CompiledPolicy> matched = new ArrayList<>();
-            List<String> conditionErrors = new ArrayList<>();
-            for (CompiledPolicy p : policies) {
-                CompiledPolicy.MatchResult m = p.match(event, activation);
-                if (m.matches()) {
-                    matched.add(p);
-                } else if (m.error() != null) {
-                    conditionErrors.add(p.name() + ": " + m.error());
-                }
-            }
-            List<String> names = matched.stream().map(p -> p.name() + "@" + p.version()).toList();
-            if (matched.isEmpty()) {
-                return Uni.createFrom().item(new Decision(defaultVerdict(), names, conditionErrors, false));
-            }
-            // Policies up to the first deny take part; a deny after them decides unless a limit rejects first.
             Instant now = Instant.now();
-            Plan plan = new Plan(config.concurrencyLease());
-            CompiledPolicy deny = null;
-            for (CompiledPolicy p : matched) {
-                if (p.denies()) {
-                    deny = p;
-                    break;
+            List<Prepared> prepared = new ArrayList<>(events.size());
+            List<GovernanceState.Call> calls = new ArrayList<>();
+            for (TriggerEvent event : events) {
+                Prepared p = prepare(event, policies, now, commit);
+                prepared.add(p);
+                if (p.call != null) {
+                    calls.add(p.call);
                 }
-                p.plan(event, activation, now, plan);
             }
-            CompiledPolicy denying = deny;
-            String matchedDetail = "matched " + String.join(", ", names);
-            if (plan.checks.isEmpty()) {
-                return Uni.createFrom().item(new Decision(denying != null ? denied(denying)
-                        : approve(matched.get(0), matchedDetail, false), names, conditionErrors, false));
+            if (calls.isEmpty()) {
+                return Uni.createFrom().item(prepared.stream().map(p -> p.immediate).toList());
             }
-            // With a deny ahead nothing may be consumed: the event will not run whatever the limits say.
-            boolean consume = commit && denying == null;
-            return state.decide(event.id(), plan, consume, 0)
-                    .map(answer -> {
-                        Verdict v;
-                        if (!answer.approved()) {
-                            CompiledPolicy p = plan.policies.get(plan.checks.get(answer.check()).policyIndex());
-                            RejectionReason reason = RejectionReason.fromWire(answer.reason());
-                            v = Verdict.reject(reason, p.id(), p.name(), p.version(), describe(reason, p),
-                                    Duration.ofMillis(answer.retryAfterMs()));
-                        } else if (denying != null) {
-                            v = denied(denying);
-                        } else {
-                            v = approve(matched.get(0), matchedDetail, false);
+            return state.decideAll(calls)
+                    .map(answers -> {
+                        List<Decision> out = new ArrayList<>(prepared.size());
+                        int next = 0;
+                        for (Prepared p : prepared) {
+                            out.add(p.call == null ? p.immediate : finish(p, answers.get(next++)));
                         }
-                        return new Decision(v, names, conditionErrors, answer.repeated());
+                        return out;
                     })
                     .onFailure(GovernanceState.Unavailable.class).recoverWithItem(e -> {
-                        registry.counter("governance_redis_unavailable_total").increment();
-                        LOG.warnf("Deciding event %s without Redis: %s", event.id(), e.getMessage());
-                        return new Decision(unavailable(matched), names, conditionErrors, false);
+                        registry.counter("governance_redis_unavailable_total").increment(calls.size());
+                        LOG.warnf("Deciding %d event(s) without Redis: %s", calls.size(), e.getMessage());
+                        return prepared.stream().map(p -> p.call == null ? p.immediate
+                                : new Decision(unavailable(p.matched), p.names, p.conditionErrors, false)).toList();
                     });
         });
+    }
+
+    /** One event's evaluation before Redis: either decided already, or waiting for its script's answer. */
+    private static final class Prepared {
+        Decision immediate;
+        GovernanceState.Call call;
+        Plan plan;
+        List<CompiledPolicy> matched;
+        List<String> names;
+        List<String> conditionErrors;
+        CompiledPolicy denying;
+    }
+
+    private Prepared prepare(TriggerEvent event, List<CompiledPolicy> policies, Instant now, boolean commit) {
+        Prepared p = new Prepared();
+        Map<String, Object> activation = EventCel.activation(event);
+        p.matched = new ArrayList<>();
+        p.conditionErrors = new ArrayList<>();
+        for (CompiledPolicy policy : policies) {
+            CompiledPolicy.MatchResult m = policy.match(event, activation);
+            if (m.matches()) {
+                p.matched.add(policy);
+            } else if (m.error() != null) {
+                p.conditionErrors.add(policy.name() + ": " + m.error());
+            }
+        }
+        p.names = p.matched.stream().map(c -> c.name() + "@" + c.version()).toList();
+        if (p.matched.isEmpty()) {
+            p.immediate = new Decision(defaultVerdict(), p.names, p.conditionErrors, false);
+            return p;
+        }
+        // Policies up to the first deny take part; a deny after them decides unless a limit rejects first.
+        p.plan = new Plan(config.concurrencyLease());
+        for (CompiledPolicy policy : p.matched) {
+            if (policy.denies()) {
+                p.denying = policy;
+                break;
+            }
+            policy.plan(event, activation, now, p.plan);
+        }
+        if (p.plan.checks.isEmpty()) {
+            p.immediate = new Decision(p.denying != null ? denied(p.denying) : approve(p.matched.get(0),
+                    "matched " + String.join(", ", p.names), false), p.names, p.conditionErrors, false);
+            return p;
+        }
+        // With a deny ahead nothing may be consumed: the event will not run whatever the limits say.
+        p.call = new GovernanceState.Call(event.id(), p.plan, commit && p.denying == null);
+        return p;
+    }
+
+    private Decision finish(Prepared p, GovernanceState.Answer answer) {
+        Verdict v;
+        if (!answer.approved()) {
+            CompiledPolicy policy = p.plan.policies.get(p.plan.checks.get(answer.check()).policyIndex());
+            RejectionReason reason = RejectionReason.fromWire(answer.reason());
+            v = Verdict.reject(reason, policy.id(), policy.name(), policy.version(), describe(reason, policy),
+                    Duration.ofMillis(answer.retryAfterMs()));
+        } else if (p.denying != null) {
+            v = denied(p.denying);
+        } else {
+            v = approve(p.matched.get(0), "matched " + String.join(", ", p.names), false);
+        }
+        return new Decision(v, p.names, p.conditionErrors, answer.repeated());
     }
 
     private Verdict defaultVerdict() {

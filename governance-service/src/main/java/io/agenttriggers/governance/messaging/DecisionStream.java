@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,16 +46,16 @@ public class DecisionStream {
         }
     }
 
-    /** Publishes a decision to every replica's subscribers; never fails the caller. */
-    public void publish(DecisionRecord decision) {
+    /** Publishes decisions to every replica's subscribers, in one message; never fails the caller. */
+    public void publishAll(List<DecisionRecord> decisions) {
         String json;
         try {
-            json = EventJson.MAPPER.writeValueAsString(decision);
+            json = EventJson.MAPPER.writeValueAsString(decisions);
         } catch (IOException e) {
             return;
         }
         redis.pubsub(String.class).publish(CHANNEL, json).subscribe().with(ok -> {
-        }, e -> local.onNext(decision));
+        }, e -> decisions.forEach(local::onNext));
     }
 
     /** Every decision from now on; subscribers filter. */
@@ -64,7 +65,9 @@ public class DecisionStream {
 
     private void relay(String json) {
         try {
-            local.onNext(EventJson.MAPPER.readValue(json, DecisionRecord.class));
+            for (DecisionRecord d : EventJson.MAPPER.readValue(json, DecisionRecord[].class)) {
+                local.onNext(d);
+            }
         } catch (IOException e) {
             LOG.debugf("Unreadable decision on %s: %s", CHANNEL, e.getMessage());
         }

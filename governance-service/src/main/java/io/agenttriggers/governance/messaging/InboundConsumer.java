@@ -26,11 +26,14 @@ import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import java.util.ArrayList;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Decides every event of {@code triggers.inbound}: the decision is stored, then the event goes to
+ * Decides every event of {@code triggers.inbound}, a poll's batch at a time: the decision is stored, then the event goes to
  * {@code triggers.approved} or to {@code triggers.rejected} with an outcome, and only then is the record
  * acknowledged. A failure (PostgreSQL down, Kafka down) is retried with backoff until it succeeds, so the service
  * stops consuming rather than deciding without an audit trail, and no event is lost or skipped. Redelivered events
@@ -78,39 +81,75 @@ public class InboundConsumer {
                 .publishPercentileHistogram().register(registry);
     }
 
+    /**
+     * One poll's records at a time: every event is decided concurrently (one Redis script each, pipelined), the
+     * decisions are audited in one round trip, the events are forwarded in their order, and only then is the batch
+     * acknowledged. A failure retries the whole batch: decisions already made are remembered per run and audit rows
+     * are never overwritten, so a retry answers the same.
+     */
     @Incoming(Topics.INBOUND)
-    public Uni<Void> consume(Message<CloudEvent> message) {
-        TriggerEvent event;
-        try {
-            event = TriggerEventCodec.fromCloudEvent(message.getPayload());
-        } catch (InvalidEventException e) {
-            // Not a trigger event (or undeserializable): nothing can run it; count it and move on.
-            LOG.warnf("Skipping a record of %s that breaks the event contract: %s", Topics.INBOUND, e.getMessage());
-            registry.counter("governance_invalid_events_total").increment();
-            return Uni.createFrom().completionStage(message.ack());
+    public Uni<Void> consume(KafkaRecordBatch<String, CloudEvent> batch) {
+        List<TriggerEvent> events = new ArrayList<>(batch.getRecords().size());
+        for (KafkaRecord<String, CloudEvent> record : batch.getRecords()) {
+            try {
+                events.add(TriggerEventCodec.fromCloudEvent(record.getPayload()));
+            } catch (InvalidEventException e) {
+                // Not a trigger event (or undeserializable): nothing can run it; count it and move on.
+                LOG.warnf("Skipping a record of %s that breaks the event contract: %s", Topics.INBOUND,
+                        e.getMessage());
+                registry.counter("governance_invalid_events_total").increment();
+            }
         }
-        return decide(event)
-                .onFailure().invoke(e -> LOG.warnf("Deciding event %s failed, retrying: %s", event.id(), e.toString()))
+        if (events.isEmpty()) {
+            return Uni.createFrom().completionStage(batch.ack());
+        }
+        return decideAll(events)
+                .onFailure().invoke(e -> LOG.warnf("Deciding %d event(s) failed, retrying: %s", events.size(),
+                        e.toString()))
                 .onFailure().retry().withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff())
                 .indefinitely()
-                .chain(() -> Uni.createFrom().completionStage(message.ack()));
+                .chain(() -> Uni.createFrom().completionStage(batch.ack()));
     }
 
-    private Uni<Void> decide(TriggerEvent event) {
+    private Uni<Void> decideAll(List<TriggerEvent> events) {
+        // A redelivered event keeps its first decision: Redis remembers it per run for decision-memory (and then
+        // consumes nothing again), and the audit row is never overwritten, so what is forwarded is what was audited.
+        return evaluate(events).chain(stored -> forwardAll(events, stored));
+    }
+
+    private Uni<List<DecisionRecord>> evaluate(List<TriggerEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
         long started = System.nanoTime();
-        return engine.decide(event).chain(decision -> {
-            long micros = (System.nanoTime() - started) / 1000;
-            latency.record(micros, TimeUnit.MICROSECONDS);
-            return decisions.record(event, decision.verdict(), micros);
-        }).chain(stored -> {
-            registry.counter("governance_decisions_total", "verdict", stored.verdict(), "reason",
-                    stored.reason() == null ? "none" : stored.reason()).increment();
-            if (stored.degraded()) {
+        return engine.decideAll(events, true)
+                .map(decided -> {
+                    // Every event of the batch waited for the whole evaluation: that is its decision latency.
+                    long micros = (System.nanoTime() - started) / 1000;
+                    List<DecisionLog.Pending> pending = new ArrayList<>(decided.size());
+                    for (int i = 0; i < decided.size(); i++) {
+                        latency.record(micros, TimeUnit.MICROSECONDS);
+                        pending.add(new DecisionLog.Pending(events.get(i), decided.get(i).verdict(), micros));
+                    }
+                    return pending;
+                })
+                .chain(pending -> decisions.recordAll(pending));
+    }
+
+    private Uni<Void> forwardAll(List<TriggerEvent> events, List<DecisionRecord> stored) {
+        List<Uni<Void>> sends = new ArrayList<>(stored.size());
+        for (int i = 0; i < stored.size(); i++) {
+            DecisionRecord d = stored.get(i);
+            registry.counter("governance_decisions_total", "verdict", d.verdict(), "reason",
+                    d.reason() == null ? "none" : d.reason()).increment();
+            if (d.degraded()) {
                 registry.counter("governance_degraded_decisions_total").increment();
             }
-            stream.publish(stored);
-            return forward(event, stored);
-        });
+            sends.add(forward(events.get(i), d));
+        }
+        stream.publishAll(stored);
+        // Subscribed in order, so events of one partition key leave in the order they came.
+        return Uni.join().all(sends).andFailFast().replaceWithVoid();
     }
 
     private Uni<Void> forward(TriggerEvent event, DecisionRecord stored) {

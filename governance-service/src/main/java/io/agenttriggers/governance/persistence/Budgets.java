@@ -58,12 +58,14 @@ public class Budgets {
                 }
                 if (p.spec().quota() != null) {
                     DayWindow day = DayWindow.of(ZoneId.of(p.spec().quota().timezone()), now);
-                    reads.add(usage(p, "runs", "q", day.day().toString(), p.spec().quota().timezone(),
+                    reads.add(usage(p, "runs", "q", Keys.quotaIndex(p.id(), day.day().toString()), day.day().toString(),
+                            p.spec().quota().timezone(),
                             BigDecimal.valueOf(p.spec().quota().maxRunsPerDay())));
                 }
                 if (p.spec().budget() != null) {
                     DayWindow day = DayWindow.of(ZoneId.of(p.spec().budget().timezone()), now);
-                    reads.add(usage(p, "costUsd", "b", day.day().toString(), p.spec().budget().timezone(),
+                    reads.add(usage(p, "costUsd", "b", Keys.budgetIndex(p.id(), day.day().toString()),
+                            day.day().toString(), p.spec().budget().timezone(),
                             p.spec().budget().maxCostPerDayUsd()));
                 }
             }
@@ -74,9 +76,12 @@ public class Budgets {
         });
     }
 
-    private Uni<Usage> usage(CompiledPolicy p, String kind, String prefix, String day, String zone, BigDecimal limit) {
+    private Uni<Usage> usage(CompiledPolicy p, String kind, String prefix, String index, String day, String zone,
+            BigDecimal limit) {
         String keyPrefix = Keys.PREFIX + prefix + ":" + p.id() + ":" + day + ":";
-        return scan(keyPrefix + "*", "0", new ArrayList<>()).chain(keys -> {
+        return state.command("SRANDMEMBER", index, Integer.toString(MAX_BUCKETS)).chain(members -> {
+            List<String> keys = new ArrayList<>();
+            members.forEach(m -> keys.add(m.toString()));
             if (keys.isEmpty()) {
                 return Uni.createFrom().item(new Usage(p.id(), p.name(), p.spec().tenantId(), kind, day, zone, limit,
                         List.of()));
@@ -108,17 +113,6 @@ public class Budgets {
     static BigDecimal clean(BigDecimal value) {
         BigDecimal stripped = value.stripTrailingZeros();
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
-    }
-
-    private Uni<List<String>> scan(String pattern, String cursor, List<String> acc) {
-        return state.command("SCAN", cursor, "MATCH", pattern, "COUNT", "1000").chain(r -> {
-            String next = r.get(0).toString();
-            r.get(1).forEach(k -> acc.add(k.toString()));
-            if ("0".equals(next) || acc.size() >= MAX_BUCKETS) {
-                return Uni.createFrom().item(acc.size() > MAX_BUCKETS ? acc.subList(0, MAX_BUCKETS) : acc);
-            }
-            return scan(pattern, next, acc);
-        });
     }
 
     /** Keeps the usage gauges fresh for Prometheus even when no dashboard asks. */

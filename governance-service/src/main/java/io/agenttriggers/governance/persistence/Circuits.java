@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class Circuits {
 
-    /** Most breakers one listing scans. */
+    /** Most breakers one listing reads. */
     static final int MAX_SCAN = 10_000;
 
     @Inject
@@ -49,7 +49,7 @@ public class Circuits {
 
     /** Breakers with state, of the given policies (null: all), at most {@link #MAX_SCAN}. */
     public Uni<List<Circuit>> list(java.util.function.Predicate<String> policyVisible) {
-        return scan("0", new ArrayList<>()).chain(keys -> {
+        return indexed().chain(keys -> {
             List<String> visible = keys.stream().filter(k -> policyVisible.test(policyOf(k))).sorted().toList();
             if (visible.isEmpty()) {
                 return Uni.createFrom().item(List.of());
@@ -60,20 +60,22 @@ public class Circuits {
         });
     }
 
-    private Uni<List<String>> scan(String cursor, List<String> acc) {
-        return state.command("SCAN", cursor, "MATCH", Keys.PREFIX + "cb:*", "COUNT", "1000").chain(r -> {
-            String next = r.get(0).toString();
-            r.get(1).forEach(k -> acc.add(k.toString()));
-            if ("0".equals(next) || acc.size() >= MAX_SCAN) {
-                return Uni.createFrom().item(acc);
-            }
-            return scan(next, acc);
+    /** Breakers come from an index the feedback script keeps, never from a scan of the keyspace. */
+    private Uni<List<String>> indexed() {
+        return state.command("SRANDMEMBER", Keys.BREAKER_INDEX, Integer.toString(MAX_SCAN)).map(members -> {
+            List<String> keys = new ArrayList<>();
+            members.forEach(m -> keys.add(m.toString()));
+            return keys;
         });
     }
 
     private Uni<Circuit> read(String redisKey) {
         return state.command("HMGET", redisKey, "state", "until", "since", "probes", "opened").map(r -> {
             if (r == null || r.get(0) == null) {
+                // Reset or never opened and expired: drop it from the index.
+                state.command("SREM", Keys.BREAKER_INDEX, redisKey).subscribe().with(x -> {
+                }, e -> {
+                });
                 return null;
             }
             String st = field(r, 0, "closed");
@@ -107,7 +109,8 @@ public class Circuits {
         return state.command("EXISTS", redisKey).chain(exists -> exists.toInteger() == 0
                 ? Uni.createFrom().item(false)
                 : state.command("DEL", redisKey, Keys.breakerWindow(policy, bucket, "all"),
-                        Keys.breakerWindow(policy, bucket, "fail")).map(x -> {
+                        Keys.breakerWindow(policy, bucket, "fail")).chain(x -> state.command("SREM",
+                                Keys.BREAKER_INDEX, redisKey)).map(x -> {
                             observed(redisKey, "closed");
                             return true;
                         }));

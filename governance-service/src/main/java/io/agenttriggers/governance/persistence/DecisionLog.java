@@ -49,29 +49,92 @@ public class DecisionLog {
      * Records the verdict unless the event was decided before (a redelivery); answers the decision that stands.
      */
     public Uni<DecisionRecord> record(TriggerEvent event, Verdict verdict, long latencyMicros) {
-        Tuple values = Tuple.tuple()
-                .addUUID(UUID.fromString(event.id()))
-                .addString(event.tenantId())
-                .addString(event.eventName())
-                .addString(event.type().wire())
-                .addString(event.source())
-                .addString(verdict.verdict())
-                .addString(verdict.reason() == null ? null : verdict.reason().wire())
-                .addString(verdict.policyId())
-                .addString(verdict.detail())
-                .addString(verdict.policyName())
-                .addInteger(verdict.policyVersion())
-                .addLong(verdict.retryAfter() == null ? null : verdict.retryAfter().toMillis())
-                .addInteger((int) Math.min(Integer.MAX_VALUE, latencyMicros))
-                .addBoolean(verdict.degraded())
-                .addOffsetDateTime(event.time());
-        return pool.preparedQuery("insert into governance.decisions (run_id, tenant_id, event_name, trigger_type, "
-                        + "source, verdict, reason, policy, detail, policy_name, policy_version, retry_after_ms, "
-                        + "latency_us, degraded, event_time) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-                        + "$12, $13, $14, $15) on conflict (run_id) do nothing returning " + COLUMNS)
-                .execute(values)
-                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(map(rows.iterator().next()))
-                        : find(event.id()).map(Optional::orElseThrow));
+        return recordAll(List.of(new Pending(event, verdict, latencyMicros))).map(l -> l.get(0));
+    }
+
+    private static final String INSERT = "insert into governance.decisions (run_id, tenant_id, event_name, "
+            + "trigger_type, source, verdict, reason, policy, detail, policy_name, policy_version, retry_after_ms, "
+            + "latency_us, degraded, event_time) select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], "
+            + "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bigint[], "
+            + "$13::int[], $14::boolean[], $15::timestamptz[]) on conflict (run_id) do nothing returning " + COLUMNS;
+
+    /** One decision to record. */
+    public record Pending(TriggerEvent event, Verdict verdict, long latencyMicros) {
+    }
+
+    /**
+     * Records many decisions in one pipelined round trip; answers, in order, the decision that stands for each
+     * (the earlier one for a redelivered event).
+     */
+    public Uni<List<DecisionRecord>> recordAll(List<Pending> pending) {
+        int n = pending.size();
+        UUID[] ids = new UUID[n];
+        String[] tenants = new String[n];
+        String[] names = new String[n];
+        String[] types = new String[n];
+        String[] sources = new String[n];
+        String[] verdicts = new String[n];
+        String[] reasons = new String[n];
+        String[] policies = new String[n];
+        String[] details = new String[n];
+        String[] policyNames = new String[n];
+        Integer[] versions = new Integer[n];
+        Long[] retries = new Long[n];
+        Integer[] latencies = new Integer[n];
+        Boolean[] degraded = new Boolean[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            TriggerEvent e = pending.get(i).event();
+            Verdict v = pending.get(i).verdict();
+            ids[i] = UUID.fromString(e.id());
+            tenants[i] = e.tenantId();
+            names[i] = e.eventName();
+            types[i] = e.type().wire();
+            sources[i] = e.source();
+            verdicts[i] = v.verdict();
+            reasons[i] = v.reason() == null ? null : v.reason().wire();
+            policies[i] = v.policyId();
+            details[i] = v.detail();
+            policyNames[i] = v.policyName();
+            versions[i] = v.policyVersion();
+            retries[i] = v.retryAfter() == null ? null : v.retryAfter().toMillis();
+            latencies[i] = (int) Math.min(Integer.MAX_VALUE, pending.get(i).latencyMicros());
+            degraded[i] = v.degraded();
+            times[i] = e.time();
+        }
+        Tuple args = Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(tenants).addArrayOfString(names)
+                .addArrayOfString(types).addArrayOfString(sources).addArrayOfString(verdicts)
+                .addArrayOfString(reasons).addArrayOfString(policies).addArrayOfString(details)
+                .addArrayOfString(policyNames).addArrayOfInteger(versions).addArrayOfLong(retries)
+                .addArrayOfInteger(latencies).addArrayOfBoolean(degraded).addArrayOfOffsetDateTime(times);
+        // One statement (one round trip, one commit) for the whole batch.
+        return pool.preparedQuery(INSERT).execute(args).chain(rows -> {
+            Map<String, DecisionRecord> byId = new java.util.HashMap<>();
+            rows.forEach(r -> byId.put(r.getUUID("run_id").toString(), map(r)));
+            List<String> missing = pending.stream().map(p -> p.event().id()).filter(id -> !byId.containsKey(id))
+                    .toList();
+            Uni<Map<String, DecisionRecord>> earlier = missing.isEmpty() ? Uni.createFrom().item(Map.of())
+                    : findAll(missing);
+            return earlier.map(found -> {
+                List<DecisionRecord> out = new ArrayList<>(n);
+                for (Pending p : pending) {
+                    DecisionRecord d = byId.get(p.event().id());
+                    out.add(d != null ? d : found.get(p.event().id()));
+                }
+                return out;
+            });
+        });
+    }
+
+    /** The decisions already recorded for some of these runs (a redelivered batch), by run id. */
+    public Uni<Map<String, DecisionRecord>> findAll(List<String> runIds) {
+        return pool.preparedQuery("select " + COLUMNS + " from governance.decisions where run_id = any($1)")
+                .execute(Tuple.of(runIds.stream().map(UUID::fromString).toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<String, DecisionRecord> out = new java.util.HashMap<>();
+                    rows.forEach(r -> out.put(r.getUUID("run_id").toString(), map(r)));
+                    return out;
+                });
     }
 
     public Uni<Optional<DecisionRecord>> find(String runId) {

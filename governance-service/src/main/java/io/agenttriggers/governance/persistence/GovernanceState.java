@@ -7,7 +7,9 @@ import io.agenttriggers.governance.domain.CompiledPolicy.Plan;
 import io.agenttriggers.governance.domain.Keys;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.mutiny.redis.client.Command;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -36,6 +38,9 @@ public class GovernanceState {
 
     @Inject
     ReactiveRedisDataSource redis;
+
+    @Inject
+    io.vertx.mutiny.redis.client.Redis client;
 
     @Inject
     GovernanceConfig config;
@@ -68,6 +73,33 @@ public class GovernanceState {
                 config.concurrencyLease().plusDays(1).toMillis())).map(GovernanceState::answer);
     }
 
+    /** One event's script call. */
+    public record Call(String runId, Plan plan, boolean commit) {
+    }
+
+    /**
+     * Runs many decide scripts in one pipelined round trip (each script stays atomic on its own); answers them in
+     * order. Redis' own clock decides.
+     */
+    public Uni<List<Answer>> decideAll(List<Call> calls) {
+        List<Request> requests = new ArrayList<>(calls.size());
+        for (Call c : calls) {
+            Request r = Request.cmd(Command.EVALSHA).arg(DECIDE_SHA);
+            for (String a : decideArgs(c.runId(), c.plan(), c.commit(), 0, config.decisionMemory().toMillis(),
+                    config.concurrencyLease().plusDays(1).toMillis())) {
+                r.arg(a);
+            }
+            requests.add(r);
+        }
+        Uni<List<Response>> batch = client.batch(requests)
+                .onFailure(e -> String.valueOf(e.getMessage()).contains("NOSCRIPT"))
+                .recoverWithUni(() -> client.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(DECIDE))
+                        .chain(loaded -> client.batch(requests)));
+        return batch.ifNoItem().after(config.redisTimeout().multipliedBy(Math.max(1, calls.size() / 100 + 1))).fail()
+                .onFailure().transform(e -> e instanceof Unavailable ? e : new Unavailable(e))
+                .map(responses -> responses.stream().map(GovernanceState::answer).toList());
+    }
+
     /** The arguments of {@code decide.lua} after the script: the key count, the keys, then ARGV. */
     public static List<String> decideArgs(String runId, Plan plan, boolean commit, long nowMillis, long memoryMillis,
             long feedbackTtlMillis) {
@@ -81,7 +113,7 @@ public class GovernanceState {
         args.add(Long.toString(nowMillis));
         args.add(commit ? "1" : "0");
         args.add(Long.toString(memoryMillis));
-        args.add(json(plan.feedback));
+        args.add(plan.feedback.isEmpty() ? "" : json(plan.feedback));
         args.add(Long.toString(feedbackTtlMillis));
         args.add(runId);
         args.add(Integer.toString(plan.checks.size()));
@@ -89,6 +121,7 @@ public class GovernanceState {
             args.add(c.kind());
             args.add(c.p1());
             args.add(c.p2());
+            args.add(c.p3());
         }
         return args;
     }
