@@ -147,7 +147,10 @@ public class PolicyEngine {
     private Decision finish(Prepared p, GovernanceState.Answer answer) {
         Verdict v;
         if (!answer.approved()) {
-            CompiledPolicy policy = p.plan.policies.get(p.plan.checks.get(answer.check()).policyIndex());
+            // A remembered answer names a check of the plan it was made with; should the policies have changed
+            // since, it is still this event's rejection, attributed to the nearest check that exists now.
+            int check = Math.min(Math.max(answer.check(), 0), p.plan.checks.size() - 1);
+            CompiledPolicy policy = p.plan.policies.get(p.plan.checks.get(check).policyIndex());
             RejectionReason reason = RejectionReason.fromWire(answer.reason());
             v = Verdict.reject(reason, policy.id(), policy.name(), policy.version(), describe(reason, policy),
                     Duration.ofMillis(answer.retryAfterMs()));
