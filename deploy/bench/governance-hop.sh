@@ -46,7 +46,7 @@ TRIGGERS_ADMIN_TOKEN="$TOKEN" java ${GOV_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSer
   "-Dmp.messaging.outgoing.\"triggers.rejected\".topic=bench.$RUN.rejected" \
   "-Dmp.messaging.outgoing.\"triggers.outcomes\".topic=bench.$RUN.outcomes" \
   "-Dmp.messaging.incoming.outcomes-feedback.topic=bench.$RUN.outcomes" \
-  "-Dmp.messaging.incoming.outcomes-feedback.group.id=bench-feedback-$RUN" \
+  "-Dmp.messaging.incoming.outcomes-feedback.group.id=bench-feedback-$RUN" ${GOV_EXTRA:-} \
   -jar "$JAR" > "$WORK/governance.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 240); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" && break; sleep 0.5; done
