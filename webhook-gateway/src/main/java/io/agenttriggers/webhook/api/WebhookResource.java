@@ -36,7 +36,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -141,24 +140,40 @@ public class WebhookResource {
         long started = System.nanoTime();
         byte[] body = raw == null ? new byte[0] : raw;
         LoggedRequest log = new LoggedRequest();
-        return endpoints.get(endpointId)
-                .chain(found -> {
-                    Endpoint endpoint = found.filter(e -> e.spec().isEnabled()).orElseThrow(
-                            () -> ProblemException.notFound("endpoint_not_found", "No enabled endpoint " + endpointId));
-                    start(log, endpoint, request, headers, body);
-                    return limit(endpoint, log.sourceIp).chain(() -> handle(endpoint, body, headers, log));
-                })
-                .onItemOrFailure().invoke((response, failure) -> {
-                    int status = response != null ? response.getStatus()
-                            : failure instanceof ProblemException p ? p.status() : 500;
-                    countRequest(registry, log.endpointId, status);
-                    long nanos = System.nanoTime() - started;
-                    requestDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-                    if (log.id != null) {
-                        finish(log, status, failure, nanos);
-                        eventLog.enqueue(log);
-                    }
-                });
+        Optional<Endpoint> cached = endpoints.cached(endpointId);
+        Uni<Response> answer = cached != null ? accept(endpointId, cached, body, headers, request, log)
+                : endpoints.get(endpointId).chain(found -> accept(endpointId, found, body, headers, request, log));
+        return answer.onItemOrFailure().invoke((response, failure) -> {
+            int status = response != null ? response.getStatus()
+                    : failure instanceof ProblemException p ? p.status() : 500;
+            countRequest(log.endpointId, status);
+            long nanos = System.nanoTime() - started;
+            requestDuration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (log.id != null) {
+                finish(log, status, failure, nanos);
+                eventLog.enqueue(log);
+            }
+        });
+    }
+
+    /**
+     * From the looked-up endpoint to the answer. The steps that need no I/O run directly rather than as Mutiny stages
+     * (each stage costs on the hot path); whatever they throw becomes the failure of the returned Uni, as before.
+     */
+    private Uni<Response> accept(String endpointId, Optional<Endpoint> found, byte[] body, HttpHeaders headers,
+            HttpServerRequest request, LoggedRequest log) {
+        try {
+            Endpoint endpoint = found.filter(e -> e.spec().isEnabled()).orElseThrow(
+                    () -> ProblemException.notFound("endpoint_not_found", "No enabled endpoint " + endpointId));
+            start(log, endpoint, request, headers, body);
+            EndpointSpec spec = endpoint.spec();
+            if (spec.rateLimit() == null && (spec.sourceIpRateLimit() == null || log.sourceIp == null)) {
+                return handle(endpoint, body, headers, log);
+            }
+            return limit(endpoint, log.sourceIp).chain(() -> handle(endpoint, body, headers, log));
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e);
+        }
     }
 
     /** The endpoint's and the source IP's rate limits, before any work is done for the request. */
@@ -219,16 +234,34 @@ public class WebhookResource {
         UnaryOperator<String> header = headers::getHeaderString;
         boolean heavy = body.length > INLINE_BYTES
                 || endpoint.spec().transform() != null && endpoint.spec().transform().jsonata() != null;
-        Uni<Prepared> prepared = Uni.createFrom().item(() -> Prepared.of(endpoint, parser,
-                headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body, header, lowerCase(headers), Instant.now()));
-        return (heavy ? prepared.runSubscriptionOn(Infrastructure.getDefaultWorkerPool()) : prepared)
-                .onFailure(ProblemException.class).invoke(e -> {
-                    ProblemException p = (ProblemException) e;
-                    if (p.status() == 401 || p.status() == 403) {
-                        registry.counter("webhook_verification_failures_total", "reason", p.code()).increment();
-                    }
-                })
+        if (!heavy) {
+            Prepared prepared;
+            try {
+                prepared = prepare(endpoint, body, headers, header);
+            } catch (ProblemException e) {
+                countVerificationFailure(e);
+                throw e;
+            }
+            return route(endpoint, prepared, header, log);
+        }
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        return Uni.createFrom().item(() -> prepare(endpoint, body, headers, header))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .emitOn(on(context))
+                .onFailure(ProblemException.class).invoke(this::countVerificationFailure)
                 .chain(p -> route(endpoint, p, header, log));
+    }
+
+    private Prepared prepare(Endpoint endpoint, byte[] body, HttpHeaders headers, UnaryOperator<String> header) {
+        return Prepared.of(endpoint, parser, headers.getHeaderString(HttpHeaders.CONTENT_TYPE), body, header,
+                lowerCase(headers), Instant.now());
+    }
+
+    private void countVerificationFailure(Throwable e) {
+        ProblemException p = (ProblemException) e;
+        if (p.status() == 401 || p.status() == 403) {
+            registry.counter("webhook_verification_failures_total", "reason", p.code()).increment();
+        }
     }
 
     private Uni<Response> route(Endpoint endpoint, Prepared prepared, UnaryOperator<String> header,
@@ -250,34 +283,61 @@ public class WebhookResource {
         String deliveryId = DeliveryIds.of(spec, header, prepared.parsed());
         log.deliveryId = deliveryId;
         TriggerEvent event = Deliveries.event(endpoint, prepared.payload(), header, deliveryId);
-        Uni<Optional<String>> claim = deliveryId == null ? Uni.createFrom().item(Optional.empty())
-                : dedup.claim(endpoint.id(), deliveryId, event.id(), config.dedupWindow());
-        return claim.chain(original -> {
+        if (deliveryId == null) {
+            return publish(endpoint, event, null, log);
+        }
+        return dedup.claim(endpoint.id(), deliveryId, event.id(), config.dedupWindow()).chain(original -> {
             if (original.isPresent()) {
                 registry.counter("webhook_dedup_hits_total", "endpoint", endpoint.id()).increment();
                 log.outcome = "duplicate";
                 log.runId = original.get();
                 return Uni.createFrom().item(accepted(original.get(), "duplicate"));
             }
-            if (spec.responseMode() != io.agenttriggers.common.event.ResponseMode.SYNC) {
-                return publisher.publish(endpoint, event, deliveryId).map(ignored -> {
+            return publish(endpoint, event, deliveryId, log);
+        });
+    }
+
+    /** Publishes a claimed (or id-less) delivery: 202 once Kafka acknowledged, or the run's result for sync endpoints. */
+    private Uni<Response> publish(Endpoint endpoint, TriggerEvent event, String deliveryId, LoggedRequest log) {
+        EndpointSpec spec = endpoint.spec();
+        if (spec.responseMode() != io.agenttriggers.common.event.ResponseMode.SYNC) {
+            return publisher.publish(endpoint, event, deliveryId).map(ignored -> {
+                log.outcome = "accepted";
+                log.runId = event.id();
+                return accepted(event.id(), "accepted");
+            });
+        }
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        // Wait first, then publish, so the outcome cannot arrive before anyone listens for it.
+        RunWaiter.Registration wait = waiter.register(event.id()).orElseThrow(() -> ProblemException.unavailable(
+                "too_many_waits", "Too many requests are waiting for results; retry later", 1));
+        return publisher.publish(endpoint, event, deliveryId)
+                .onFailure().invoke(wait::cancel)
+                .chain(() -> {
                     log.outcome = "accepted";
                     log.runId = event.id();
-                    return accepted(event.id(), "accepted");
-                });
-            }
-            // Wait first, then publish, so the outcome cannot arrive before anyone listens for it.
-            RunWaiter.Registration wait = waiter.register(event.id()).orElseThrow(() -> ProblemException.unavailable(
-                    "too_many_waits", "Too many requests are waiting for results; retry later", 1));
-            return publisher.publish(endpoint, event, deliveryId)
-                    .onFailure().invoke(wait::cancel)
-                    .chain(() -> {
-                        log.outcome = "accepted";
-                        log.runId = event.id();
-                        return wait.await(java.time.Duration.ofSeconds(spec.syncTimeoutSeconds()));
-                    })
-                    .map(outcome -> outcome.map(SyncAnswers::of).orElseGet(() -> SyncAnswers.timeout(event.id())));
-        });
+                    return wait.await(java.time.Duration.ofSeconds(spec.syncTimeoutSeconds()));
+                })
+                // The outcome arrives on the consumer's thread; the answer is built back on the request's context.
+                .emitOn(on(context))
+                .map(outcome -> outcome.map(SyncAnswers::of).orElseGet(() -> SyncAnswers.timeout(event.id())));
+    }
+
+    /** {@code webhook_requests_total} by endpoint and status, looked up once: the tagged lookup costs on every request. */
+    private final java.util.concurrent.ConcurrentHashMap<String, io.micrometer.core.instrument.Counter> requestCounters =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void countRequest(String endpointId, int status) {
+        requestCounters.computeIfAbsent(endpointId + " " + status, k -> requestCounter(registry, endpointId, status))
+                .increment();
+    }
+
+    /**
+     * Continues on the request's Vert.x (duplicated) context, where its CDI request context lives: without
+     * MicroProfile Context Propagation (application.properties) nothing carries it to other threads.
+     */
+    private static java.util.concurrent.Executor on(io.vertx.core.Context context) {
+        return context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run());
     }
 
     /**
@@ -285,8 +345,13 @@ public class WebhookResource {
      * {@code unknown}, so ids made up by callers cannot grow the set of tags.
      */
     static void countRequest(MeterRegistry registry, String endpointId, int status) {
-        registry.counter("webhook_requests_total", "endpoint", endpointId == null ? "unknown" : endpointId,
-                "status", Integer.toString(status)).increment();
+        requestCounter(registry, endpointId, status).increment();
+    }
+
+    private static io.micrometer.core.instrument.Counter requestCounter(MeterRegistry registry, String endpointId,
+            int status) {
+        return registry.counter("webhook_requests_total", "endpoint", endpointId == null ? "unknown" : endpointId,
+                "status", Integer.toString(status));
     }
 
     /** Request headers by lower-case name (first value), for filters; credentials are left out. */
@@ -301,9 +366,18 @@ public class WebhookResource {
         return out;
     }
 
+    /**
+     * {@code 202 {runId, status}} with {@code Location: /api/v1/runs/{runId}} as documented. The header is set as is:
+     * {@code ResponseBuilder.location} would resolve it against the request URI, and the body is written directly
+     * (run ids are UUIDs and need no escaping); both showed in the ingest profile.
+     */
     static Response accepted(String runId, String status) {
-        return Response.accepted(Map.of("runId", runId, "status", status))
-                .location(URI.create("/api/v1/runs/" + runId))
+        boolean plain = runId.chars().allMatch(c -> c > 0x1f && c != '"' && c != '\\');
+        Object body = plain ? "{\"runId\":\"" + runId + "\",\"status\":\"" + status + "\"}"
+                : Map.of("runId", runId, "status", status);
+        return Response.accepted(body)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.LOCATION, "/api/v1/runs/" + runId)
                 .build();
     }
 }

@@ -43,6 +43,12 @@ public class EndpointCache {
         });
     }
 
+    /** The cached lookup, or null when it is not cached (or expired): the ingress path's synchronous fast path. */
+    public Optional<Endpoint> cached(String id) {
+        Entry e = entries.get(id);
+        return e != null && e.expiresAt() - System.nanoTime() > 0 ? e.endpoint() : null;
+    }
+
     public void invalidate(String id) {
         entries.remove(id);
     }
