@@ -35,10 +35,12 @@ public class RunsResource {
     SecurityIdentity identity;
 
     @GET
-    @Operation(summary = "List runs, newest first", description = "Filters: tenantId, status, eventName.")
+    @Operation(summary = "List runs, newest first", description = "Filters: tenantId, status, eventName, "
+            + "triggerType, source, from/to (ISO-8601, the event's time).")
     public Uni<Page<RunRecord>> list(@QueryParam("tenantId") String tenantId, @QueryParam("status") String status,
-            @QueryParam("eventName") String eventName, @QueryParam("limit") Integer limit,
-            @QueryParam("cursor") String cursor) {
+            @QueryParam("eventName") String eventName, @QueryParam("triggerType") String triggerType,
+            @QueryParam("source") String source, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         int size = Page.limit(limit);
         if (status != null) {
             try {
@@ -47,12 +49,64 @@ public class RunsResource {
                 throw ProblemException.badRequest("invalid_status", e.getMessage());
             }
         }
+        RunLedger.Filter filter = filter(tenantId, status, eventName, triggerType, source, from, to);
+        String after = Page.decode(cursor, RunIds::isRunId);
+        return ledger.list(filter, after, size + 1).map(rows -> Page.of(rows, size, RunRecord::runId));
+    }
+
+    @GET
+    @Path("stats")
+    @Operation(summary = "Success rate and durations", description = "Over the newest 10,000 finished runs that "
+            + "match (tenantId, eventName, triggerType, source, from/to): counts, success rate (succeeded and "
+            + "fallback_succeeded over those plus failed and dead_lettered), mean and p95 duration in ms.")
+    public Uni<RunLedger.Stats> stats(@QueryParam("tenantId") String tenantId,
+            @QueryParam("eventName") String eventName, @QueryParam("triggerType") String triggerType,
+            @QueryParam("source") String source, @QueryParam("from") String from, @QueryParam("to") String to) {
+        return ledger.stats(filter(tenantId, null, eventName, triggerType, source, from, to));
+    }
+
+    @GET
+    @Path("{runId}/attempts")
+    @Operation(summary = "Every call made for a run", description = "Number, path (agent or fallback), start, "
+            + "duration, status code, error class.")
+    public Uni<Page<RunRecord.Attempt>> attempts(@PathParam("runId") String runId) {
+        return visible(runId).chain(run -> ledger.attempts(runId)).map(list -> new Page<>(list, null));
+    }
+
+    private RunLedger.Filter filter(String tenantId, String status, String eventName, String triggerType,
+            String source, String from, String to) {
         if (tenantId != null) {
             TenantScope.check(identity, tenantId);
         }
-        String after = Page.decode(cursor, RunIds::isRunId);
-        return ledger.list(TenantScope.restriction(identity), tenantId, status, eventName, after, size + 1)
-                .map(rows -> Page.of(rows, size, RunRecord::runId));
+        if (triggerType != null) {
+            try {
+                io.agenttriggers.common.event.TriggerType.fromWire(triggerType);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("invalid_trigger_type", e.getMessage());
+            }
+        }
+        return new RunLedger.Filter(TenantScope.restriction(identity), tenantId, status, eventName, triggerType,
+                source, time("from", from), time("to", to));
+    }
+
+    private static java.time.OffsetDateTime time(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ProblemException.badRequest("invalid_" + name, name + " is an ISO-8601 time with offset, e.g. "
+                    + "2026-01-31T12:00:00Z");
+        }
+    }
+
+    private Uni<RunRecord> visible(String runId) {
+        if (!RunIds.isRunId(runId)) {
+            throw ProblemException.badRequest("invalid_run_id", "A run id is a UUIDv7");
+        }
+        return ledger.find(runId).map(found -> found.filter(r -> TenantScope.allows(identity, r.tenantId()))
+                .orElseThrow(() -> ProblemException.notFound("run_not_found", "No run " + runId)));
     }
 
     @GET

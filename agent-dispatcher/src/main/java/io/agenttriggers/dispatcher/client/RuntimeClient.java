@@ -117,12 +117,17 @@ public class RuntimeClient {
 
     private static RuntimeFailure httpFailure(Response response) {
         int status = response.getStatus();
-        boolean retryable = status >= 500 || status == 429 || status == 408;
+        boolean retryable = retryable(status);
         return new RuntimeFailure(retryable, status, "http_" + status, "the runtime answered " + status,
                 retryAfter(response.getHeaderString("Retry-After")));
     }
 
-    static Duration retryAfter(String header) {
+    /** 5xx and 429 can clear; every other status (408 and the other 4xx included) is not worth repeating. */
+    public static boolean retryable(int status) {
+        return status >= 500 || status == 429;
+    }
+
+    public static Duration retryAfter(String header) {
         if (header == null) {
             return null;
         }

@@ -40,6 +40,21 @@ public interface DispatcherConfig {
     @WithDefault("PT10M")
     Duration pollDeadline();
 
+    /** Seed of the agent/fallback draw ({@code migrationWeight}); unset draws differently every start. */
+    java.util.Optional<Long> pathSeed();
+
+    /** Longest result (serialized JSON) kept in the ledger and outcome; a longer one is replaced by a note. */
+    @WithDefault("65536")
+    int maxResultBytes();
+
+    /** Consecutive unhealthy runtime calls (connection errors, timeouts, 5xx) that open the breaker. */
+    @WithDefault("5")
+    int breakerFailureThreshold();
+
+    /** How long the breaker stays open (consumption paused) before one probe call. */
+    @WithDefault("PT10S")
+    Duration breakerOpenFor();
+
     /** Delay cap when the ledger or Kafka fail and the event is retried (never dropped). */
     @WithDefault("PT10S")
     Duration infrastructureRetryMax();

@@ -1,8 +1,13 @@
 package io.agenttriggers.dispatcher.domain;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.agenttriggers.common.event.DispatchOptions;
+import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.event.Fallback;
+import io.agenttriggers.common.event.FallbackStrategy;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.run.RunStatus;
+import io.agenttriggers.dispatcher.client.FallbackClient;
 import io.agenttriggers.dispatcher.client.RuntimeAnswer;
 import io.agenttriggers.dispatcher.client.RuntimeClient;
 import io.agenttriggers.dispatcher.client.RuntimeFailure;
@@ -40,6 +45,15 @@ public class DispatchService {
     RuntimeClient runtime;
 
     @Inject
+    FallbackClient fallbacks;
+
+    @Inject
+    PathChooser paths;
+
+    @Inject
+    RuntimeBreaker breaker;
+
+    @Inject
     RunEvents events;
 
     @Inject
@@ -68,39 +82,124 @@ public class DispatchService {
         int maxAttempts = options.maxAttempts() == null ? config.defaultMaxAttempts() : options.maxAttempts();
         Duration timeout = options.timeout() == null ? config.defaultTimeout() : options.timeout();
         RuntimeRequest request = request(event);
+        Fallback fallback = PathChooser.usable(options);
+        PathChooser.Path path = paths.choose(options);
         long started = System.nanoTime();
+        Uni<RunRecord> run = path == PathChooser.Path.FALLBACK
+                ? viaFallback(event, request, timeout, maxAttempts, fallback, null)
+                : viaAgent(event, request, timeout, maxAttempts, fallback);
         return ledger.markRunning(event.id())
-                .chain(() -> attempt(event, request, timeout, 1, maxAttempts))
-                .chain(answer -> ledger.finish(event.id(), RunStatus.SUCCEEDED, null, "agent", answer.agentRunId(),
-                        answer.result(), null, answer.costUsd(), answer.llmCalls() == null ? 0 : answer.llmCalls()))
-                .onFailure(RuntimeFailure.class).recoverWithUni(e -> {
-                    RuntimeFailure failure = (RuntimeFailure) e;
-                    if (failure.retryable()) {
-                        return events.deadLetter(event, failure.errorClass(), maxAttempts)
-                                .chain(() -> ledger.finish(event.id(), RunStatus.DEAD_LETTERED, failure.errorClass(),
-                                        "agent", null, null, failure.getMessage(), null, 0));
+                .chain(() -> run)
+                .invoke(done -> {
+                    Timer.builder("dispatcher_run_duration").tag("status", done.status().wire())
+                            .tag("decision_mode", String.valueOf(done.decisionMode()))
+                            .publishPercentileHistogram().register(registry)
+                            .record(Duration.ofNanos(System.nanoTime() - started));
+                    if (done.eventTime() != null) {
+                        Duration endToEnd = Duration.between(done.eventTime(), OffsetDateTime.now(ZoneOffset.UTC));
+                        if (!endToEnd.isNegative()) {
+                            Timer.builder("dispatcher_end_to_end_latency")
+                                    .description("From the event's time to its run's terminal state")
+                                    .publishPercentileHistogram().register(registry).record(endToEnd);
+                        }
                     }
-                    return ledger.finish(event.id(), RunStatus.FAILED, failure.errorClass(), "agent", null, null,
-                            failure.getMessage(), null, 0);
-                })
-                .invoke(run -> Timer.builder("dispatcher_run_duration").tag("status", run.status().wire())
-                        .publishPercentileHistogram().register(registry)
-                        .record(Duration.ofNanos(System.nanoTime() - started)));
+                });
     }
 
-    private Uni<RuntimeAnswer> attempt(TriggerEvent event, RuntimeRequest request, Duration timeout, int number,
+    /** The agent path; when it fails and the fallback runs on failure, the fallback decides the end. */
+    private Uni<RunRecord> viaAgent(TriggerEvent event, RuntimeRequest request, Duration timeout, int maxAttempts,
+            Fallback fallback) {
+        return attempt(event, PathChooser.Path.AGENT, t -> runtime.attempt(request, event.traceparent(), t), timeout,
+                        1, maxAttempts)
+                .chain(answer -> finish(event, RunStatus.SUCCEEDED, null, PathChooser.Path.AGENT, answer, null))
+                .onFailure(RuntimeFailure.class).recoverWithUni(e -> {
+                    RuntimeFailure failure = (RuntimeFailure) e;
+                    if (fallback != null && fallback.strategy() == FallbackStrategy.ON_FAILURE) {
+                        return viaFallback(event, request, timeout, maxAttempts, fallback, failure);
+                    }
+                    if (failure.retryable()) {
+                        return ledger.attempts(event.id())
+                                .chain(history -> events.deadLetter(event, failure.errorClass(), maxAttempts,
+                                        historyJson(history)))
+                                .chain(() -> finish(event, RunStatus.DEAD_LETTERED, failure.errorClass(),
+                                        PathChooser.Path.AGENT, null, failure.getMessage()));
+                    }
+                    return finish(event, RunStatus.FAILED, failure.errorClass(), PathChooser.Path.AGENT, null,
+                            failure.getMessage());
+                });
+    }
+
+    /**
+     * The fallback path: chosen by weight or strategy ({@code agentFailure} null), or after the agent failed. Its
+     * success ends {@code fallback_succeeded}; its failure ends {@code failed}, since there is nothing left to try.
+     */
+    private Uni<RunRecord> viaFallback(TriggerEvent event, RuntimeRequest request, Duration timeout, int maxAttempts,
+            Fallback fallback, RuntimeFailure agentFailure) {
+        String why = agentFailure == null ? "fallback_chosen" : "agent_" + agentFailure.errorClass();
+        return attempt(event, PathChooser.Path.FALLBACK,
+                        t -> fallbacks.call(fallback.url(), request, event.traceparent(), t), timeout, 1, maxAttempts)
+                .chain(answer -> finish(event, RunStatus.FALLBACK_SUCCEEDED, why, PathChooser.Path.FALLBACK, answer,
+                        null))
+                .onFailure(RuntimeFailure.class).recoverWithUni(e -> {
+                    RuntimeFailure failure = (RuntimeFailure) e;
+                    String error = (agentFailure == null ? "" : "agent: " + agentFailure.getMessage() + "; ")
+                            + "fallback: " + failure.getMessage();
+                    return finish(event, RunStatus.FAILED, failure.errorClass(), PathChooser.Path.FALLBACK, null,
+                            error);
+                });
+    }
+
+    private Uni<RunRecord> finish(TriggerEvent event, RunStatus status, String reason, PathChooser.Path path,
+            RuntimeAnswer answer, String error) {
+        JsonNode result = answer == null ? null : bounded(answer.result());
+        return ledger.finish(event.id(), status, reason, path.wire(), answer == null ? null : answer.agentRunId(),
+                result, error, answer == null ? null : answer.costUsd(),
+                answer == null || answer.llmCalls() == null ? 0 : answer.llmCalls());
+    }
+
+    /** A result over the configured size is replaced by a note saying so: the ledger and outcomes stay bounded. */
+    private JsonNode bounded(JsonNode result) {
+        if (result == null) {
+            return null;
+        }
+        int size = result.toString().length();
+        if (size <= config.maxResultBytes()) {
+            return result;
+        }
+        registry.counter("dispatcher_results_truncated_total").increment();
+        return EventJson.MAPPER.createObjectNode().put("truncated", true).put("size", size)
+                .put("limit", config.maxResultBytes());
+    }
+
+    private Uni<RuntimeAnswer> attempt(TriggerEvent event, PathChooser.Path path,
+            java.util.function.Function<Duration, Uni<RuntimeAnswer>> call, Duration timeout, int number,
             int maxAttempts) {
+        // Only the agent runtime has a breaker; a fallback URL is the event's own business.
+        Uni<Boolean> permit = path == PathChooser.Path.AGENT ? Uni.createFrom().deferred(breaker::permit)
+                : Uni.createFrom().item(false);
+        return permit.chain(probe -> call(event, path, call, timeout, number, maxAttempts, probe));
+    }
+
+    private Uni<RuntimeAnswer> call(TriggerEvent event, PathChooser.Path path,
+            java.util.function.Function<Duration, Uni<RuntimeAnswer>> call, Duration timeout, int number,
+            int maxAttempts, boolean probe) {
         OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
         long start = System.nanoTime();
-        return runtime.attempt(request, event.traceparent(), timeout)
+        return call.apply(timeout)
                 .onItemOrFailure().transformToUni((answer, failure) -> {
-                    long ms = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                    long nanos = System.nanoTime() - start;
                     RuntimeFailure f = failure == null ? null : asFailure(failure);
-                    RunRecord.Attempt logged = new RunRecord.Attempt(number, "agent", startedAt, ms,
-                            f == null ? 200 : f.statusCode(), f == null ? null : f.errorClass(),
-                            f == null ? null : f.getMessage());
-                    registry.counter("dispatcher_attempts_total", "result", f == null ? "ok" : f.errorClass())
-                            .increment();
+                    if (path == PathChooser.Path.AGENT) {
+                        breaker.record(probe, f != null && unhealthy(f));
+                    }
+                    RunRecord.Attempt logged = new RunRecord.Attempt(number, path.wire(), startedAt,
+                            Duration.ofNanos(nanos).toMillis(), f == null ? 200 : f.statusCode(),
+                            f == null ? null : f.errorClass(), f == null ? null : f.getMessage());
+                    registry.counter("dispatcher_attempts_total", "path", path.wire(), "result",
+                            f == null ? "ok" : f.errorClass()).increment();
+                    Timer.builder("dispatcher_call_latency").description("One call to the agent runtime or a fallback")
+                            .tag("path", path.wire()).publishPercentileHistogram().register(registry)
+                            .record(Duration.ofNanos(nanos));
                     Uni<Void> recorded = ledger.recordAttempt(event.id(), logged);
                     if (f == null) {
                         return recorded.replaceWith(answer);
@@ -108,16 +207,39 @@ public class DispatchService {
                     if (!f.retryable() || number >= maxAttempts) {
                         return recorded.chain(() -> Uni.createFrom().failure(f));
                     }
-                    registry.counter("dispatcher_retries_total").increment();
+                    registry.counter("dispatcher_retries_total", "path", path.wire()).increment();
                     Duration delay = RuntimeClient.backoff(number, config.backoffInitial(), config.backoffMax(),
                             f.retryAfter());
                     return recorded.onItem().delayIt().by(delay)
-                            .chain(() -> attempt(event, request, timeout, number + 1, maxAttempts));
+                            .chain(() -> attempt(event, path, call, timeout, number + 1, maxAttempts));
                 });
     }
 
+    private static String historyJson(java.util.List<RunRecord.Attempt> history) {
+        try {
+            return EventJson.MAPPER.writeValueAsString(history.stream().map(a -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("number", a.number());
+                m.put("path", a.path());
+                m.put("startedAt", a.startedAt().toString());
+                m.put("durationMs", a.durationMs());
+                m.put("statusCode", a.statusCode());
+                m.put("errorClass", a.errorClass());
+                return m;
+            }).toList());
+        } catch (java.io.IOException e) {
+            return "[]";
+        }
+    }
+
+    /** A failure that says the runtime is in trouble, not that the request was wrong. */
+    static boolean unhealthy(RuntimeFailure f) {
+        return f.retryable() && (f.statusCode() == null || f.statusCode() >= 500);
+    }
+
     private Uni<Void> publishOutcome(RunRecord run) {
-        registry.counter("dispatcher_runs_total", "status", run.status().wire()).increment();
+        registry.counter("dispatcher_runs_total", "status", run.status().wire(), "decision_mode",
+                String.valueOf(run.decisionMode())).increment();
         return events.outcome(run).chain(() -> ledger.markOutcomePublished(run.runId()));
     }
 

@@ -40,12 +40,29 @@ public class RunEvents {
                 TriggerEvent.partitionKeyOf(run.tenantId(), run.eventName()));
     }
 
-    /** The original event, marked with why it was dead-lettered; the attempts are in the ledger under its id. */
-    public Uni<Void> deadLetter(TriggerEvent event, String reason, int attempts) {
+    /** Re-drives an event through this dispatcher pool (a DLQ replay). */
+    @Inject
+    @Channel(REPLAYS)
+    MutinyEmitter<CloudEvent> replays;
+
+    /** The outgoing channel that writes replays to {@code triggers.approved} (the incoming one has that name). */
+    public static final String REPLAYS = "replays";
+
+    /**
+     * The original event, marked with why it was dead-lettered ({@code dlqreason}), how many attempts were made
+     * ({@code dlqattempts}) and their history as JSON ({@code dlqhistory}: number, path, start, duration, status,
+     * error class per attempt); the ledger has the same under the run id.
+     */
+    public Uni<Void> deadLetter(TriggerEvent event, String reason, int attempts, String history) {
         CloudEvent ce = CloudEventBuilder.from(TriggerEventCodec.toCloudEvent(event))
                 .withExtension("dlqreason", reason)
                 .withExtension("dlqattempts", attempts)
+                .withExtension("dlqhistory", history)
                 .build();
         return KafkaSend.send(dlq, ce, event.partitionKey());
+    }
+
+    public Uni<Void> replay(TriggerEvent event) {
+        return KafkaSend.send(replays, TriggerEventCodec.toCloudEvent(event), event.partitionKey());
     }
 }

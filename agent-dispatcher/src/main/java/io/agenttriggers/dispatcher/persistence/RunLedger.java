@@ -72,11 +72,77 @@ public class RunLedger {
                 .addString(event.traceparent())
                 .addOffsetDateTime(event.time())
                 .addOffsetDateTime(duplicate ? OffsetDateTime.now(java.time.ZoneOffset.UTC) : null);
+        values.addString(eventJson(event));
         return tx.preparedQuery("insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, "
-                        + "dedup_key, status, original_run_id, traceparent, event_time, finished_at) "
-                        + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (run_id) do nothing")
+                        + "dedup_key, status, original_run_id, traceparent, event_time, finished_at, event) "
+                        + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, cast(cast($12 as text) as jsonb)) "
+                        + "on conflict (run_id) do nothing")
                 .execute(values)
                 .replaceWithVoid();
+    }
+
+    /** A run governance rejected: recorded once, terminal at once, its outcome already published by governance. */
+    public Uni<Void> recordRejected(TriggerEvent event, String reason) {
+        Tuple values = Tuple.tuple()
+                .addUUID(UUID.fromString(event.id()))
+                .addString(event.tenantId())
+                .addString(event.eventName())
+                .addString(event.type().wire())
+                .addString(event.source())
+                .addString(event.dedupKey())
+                .addString(reason)
+                .addString(event.traceparent())
+                .addOffsetDateTime(event.time());
+        return pool.preparedQuery("insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, "
+                        + "dedup_key, status, reason, traceparent, event_time, finished_at, outcome_published_at) "
+                        + "values ($1, $2, $3, $4, $5, $6, 'rejected', $7, $8, $9, now(), now()) "
+                        + "on conflict (run_id) do nothing")
+                .execute(values)
+                .replaceWithVoid();
+    }
+
+    private static String eventJson(TriggerEvent event) {
+        try {
+            return EventJson.MAPPER.writeValueAsString(event);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("event " + event.id() + " cannot be serialized", e);
+        }
+    }
+
+    /**
+     * Puts a dead-lettered run back to {@code queued} for a replay and answers its stored event; empty when the run
+     * is not dead-lettered (or predates stored events).
+     */
+    public Uni<Optional<TriggerEvent>> resetForReplay(String runId) {
+        return pool.preparedQuery("update dispatch.runs set status = 'queued', reason = null, error = null, "
+                        + "finished_at = null, outcome_published_at = null, replays = replays + 1 "
+                        + "where run_id = $1 and status = 'dead_lettered' and event is not null "
+                        + "returning event::text as event")
+                .execute(Tuple.of(UUID.fromString(runId)))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    try {
+                        return Optional.of(EventJson.MAPPER.readValue(rows.iterator().next().getString("event"),
+                                TriggerEvent.class));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("unreadable event of run " + runId, e);
+                    }
+                });
+    }
+
+    /** Deletes up to 10,000 claims whose window ended; answers how many. */
+    public Uni<Integer> purgeExpiredClaims() {
+        return pool.query("delete from dispatch.idempotency_keys where ctid in (select ctid from "
+                        + "dispatch.idempotency_keys where expires_at < now() limit 10000)").execute()
+                .map(rows -> rows.rowCount());
+    }
+
+    /** How many runs are dead-lettered now (for the DLQ size gauge). */
+    public Uni<Long> deadLettered() {
+        return pool.query("select count(*) as n from dispatch.runs where status = 'dead_lettered'").execute()
+                .map(rows -> rows.iterator().next().getLong("n"));
     }
 
     public Uni<Void> markRunning(String runId) {
@@ -150,19 +216,60 @@ public class RunLedger {
                 });
     }
 
-    /** Newest first, after the cursor run id when given; the filters are optional. */
-    public Uni<List<RunRecord>> list(Optional<Set<String>> tenants, String tenantId, String status, String eventName,
-            String afterRunId, int limit) {
+    /** List filters; null fields do not filter. */
+    public record Filter(Optional<Set<String>> tenants, String tenantId, String status, String eventName,
+            String triggerType, String source, OffsetDateTime from, OffsetDateTime to) {
+    }
+
+    /** Newest first, after the cursor run id when given; the filters are optional (from/to: the event time). */
+    public Uni<List<RunRecord>> list(Filter f, String afterRunId, int limit) {
         Query q = Query.select("select " + COLUMNS + " from dispatch.runs")
-                .eq("tenant_id", tenantId)
-                .in("tenant_id", tenants)
-                .eq("status", status)
-                .eq("event_name", eventName)
+                .eq("tenant_id", f.tenantId())
+                .in("tenant_id", f.tenants())
+                .eq("status", f.status())
+                .eq("event_name", f.eventName())
+                .eq("trigger_type", f.triggerType())
+                .eq("source", f.source())
+                .where("event_time", ">=", f.from())
+                .where("event_time", "<", f.to())
                 .page("run_id", afterRunId == null ? null : UUID.fromString(afterRunId), limit);
         return pool.preparedQuery(q.sql()).execute(Tuple.from(q.args())).map(rows -> {
             List<RunRecord> out = new ArrayList<>();
             rows.forEach(r -> out.add(map(r)));
             return out;
+        });
+    }
+
+    /** Success rate and durations of recent runs, for the cron status view and dashboards. */
+    public record Stats(long runs, long succeeded, long failed, long rejected, long duplicates, Double successRate,
+            Double meanDurationMs, Double p95DurationMs) {
+    }
+
+    /** Over the runs of the filter that reached a terminal state (at most the newest 10,000). */
+    public Uni<Stats> stats(Filter f) {
+        Query q = Query.select("select status, extract(epoch from (finished_at - started_at)) * 1000 as ms "
+                        + "from dispatch.runs")
+                .eq("tenant_id", f.tenantId())
+                .in("tenant_id", f.tenants())
+                .eq("event_name", f.eventName())
+                .eq("trigger_type", f.triggerType())
+                .eq("source", f.source())
+                .where("event_time", ">=", f.from())
+                .where("event_time", "<", f.to());
+        String sql = "select count(*) as runs, "
+                + "count(*) filter (where status in ('succeeded', 'fallback_succeeded')) as ok, "
+                + "count(*) filter (where status in ('failed', 'dead_lettered')) as bad, "
+                + "count(*) filter (where status = 'rejected') as rejected, "
+                + "count(*) filter (where status = 'duplicate') as dup, "
+                + "avg(ms) as mean_ms, percentile_cont(0.95) within group (order by ms) as p95_ms "
+                + "from (" + q.sql() + " and finished_at is not null and status not in ('queued', 'running') "
+                + "order by run_id desc limit 10000) recent";
+        return pool.preparedQuery(sql).execute(Tuple.from(q.args())).map(rows -> {
+            Row r = rows.iterator().next();
+            long ok = r.getLong("ok");
+            long bad = r.getLong("bad");
+            return new Stats(r.getLong("runs"), ok, bad, r.getLong("rejected"), r.getLong("dup"),
+                    ok + bad == 0 ? null : (double) ok / (ok + bad), r.getDouble("mean_ms"), r.getDouble("p95_ms"));
         });
     }
 

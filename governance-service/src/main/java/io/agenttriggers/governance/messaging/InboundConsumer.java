@@ -44,6 +44,8 @@ public class InboundConsumer {
 
     private static final Logger LOG = Logger.getLogger(InboundConsumer.class);
     static final String PRODUCER = "/governance-service";
+    /** CloudEvent extension of a rejected event that names the reason (as the topic's contract says). */
+    public static final String REJECT_REASON = "rejectreason";
 
     @Inject
     PolicyEngine engine;
@@ -160,7 +162,9 @@ public class InboundConsumer {
         RunOutcome outcome = new RunOutcome(event.id(), event.tenantId(), event.eventName(), event.type().wire(),
                 RunStatus.REJECTED, standing.reason().wire(), null, null, standing.detail(), null, 0, 0, null,
                 null, standing.retryAfter(), OffsetDateTime.now(ZoneOffset.UTC));
-        return KafkaSend.send(rejected, TriggerEventCodec.toCloudEvent(event), event.partitionKey())
+        CloudEvent withReason = io.cloudevents.core.builder.CloudEventBuilder.from(TriggerEventCodec.toCloudEvent(event))
+                .withExtension(REJECT_REASON, standing.reason().wire()).build();
+        return KafkaSend.send(rejected, withReason, event.partitionKey())
                 .chain(() -> KafkaSend.send(outcomes, RunOutcomeCodec.toCloudEvent(outcome, PRODUCER),
                         event.partitionKey()));
     }
