@@ -205,7 +205,7 @@ class TriggerFlowIT {
         given().baseUri(STACK.url("governance-service")).when().get("/q/metrics")
                 .then().body(containsString("governance_decisions_total"));
         given().baseUri(STACK.url("agent-dispatcher")).when().get("/q/metrics")
-                .then().body(containsString("dispatcher_runs_total{status=\"succeeded\"}"));
+                .then().body(containsString("dispatcher_runs_total{decision_mode=\"agent\",status=\"succeeded\"}"));
         given().baseUri(STACK.url("agent-dispatcher")).when().get("/q/openapi?format=json")
                 .then().body(containsString("/api/v1/runs/{runId}"));
         given().baseUri(STACK.url("governance-service")).when().get("/q/openapi?format=json")
