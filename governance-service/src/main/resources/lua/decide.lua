@@ -7,7 +7,8 @@
 -- ARGV[3] = marker TTL ms; ARGV[4] = feedback record (JSON, '' when the outcome feeds nothing back);
 -- ARGV[5] = feedback TTL ms; ARGV[6] = run id;
 -- ARGV[7] = number of checks; then 4 arguments per check: kind, p1, p2, p3.
---   rl (GCRA):      p1 = emission interval ms, p2 = capacity (limit + burst)
+--   rl (GCRA):      p1 = emission interval in whole µs, p2 = capacity (limit + burst); the TAT is kept in whole
+--                   µs, so the arithmetic is exact in Lua's doubles (no rounding drift across a burst)
 --   qt (quota):     p1 = max runs of the day,  p2 = ms until the day ends, p3 = the day's index of buckets
 --   bg (budget):    p1 = max cost of the day,  p2 = ms until the day ends, p3 = the day's index of buckets
 --   cd (cooldown):  -
@@ -15,9 +16,13 @@
 --   cb (breaker):   p1 = open-for ms,          p2 = half-open probes
 -- Returns {'A'} approved, {'R', check, reason, retryAfterMs} rejected, or {'D', marker} when decided before.
 local now = tonumber(ARGV[1])
+local nowUs
 if now == 0 then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
+else
+  nowUs = now * 1000
 end
 local commit = ARGV[2] == '1'
 if commit then
@@ -34,13 +39,11 @@ for i = 1, n do
   local kind, p1, p2 = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3])
   local reject, retry = nil, 0
   if kind == 'rl' then
-    local tat = tonumber(redis.call('GET', key) or now)
-    if tat < now then tat = now end
+    local tat = tonumber(redis.call('GET', key) or nowUs)
+    if tat < nowUs then tat = nowUs end
     local newTat = tat + p1
-    local over = newTat - now - p1 * p2
-    -- 10 µs of slack: the stored TAT is rounded to the microsecond, so exact arithmetic would sometimes refuse
-    -- the last slot of a burst by a rounding error.
-    if over > 0.01 then reject, retry = 'rate_limited', over else plan[i] = newTat end
+    local over = newTat - nowUs - p1 * p2
+    if over > 0 then reject, retry = 'rate_limited', over / 1000 else plan[i] = newTat end
   elseif kind == 'qt' then
     if tonumber(redis.call('GET', key) or '0') >= p1 then reject, retry = 'quota_exhausted', p2 end
   elseif kind == 'bg' then
@@ -79,7 +82,7 @@ if commit then
     local base = 7 + (i - 1) * 4
     local kind, p1, p2, p3 = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3]), ARGV[base + 4]
     if kind == 'rl' then
-      redis.call('SET', key, string.format('%.3f', plan[i]), 'PX', math.ceil(plan[i] - now) + 1000)
+      redis.call('SET', key, string.format('%.0f', plan[i]), 'PX', math.ceil((plan[i] - nowUs) / 1000) + 1000)
     elseif kind == 'qt' or kind == 'bg' then
       if kind == 'qt' then
         redis.call('INCR', key)

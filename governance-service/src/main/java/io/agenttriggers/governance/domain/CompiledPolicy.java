@@ -160,9 +160,10 @@ public final class CompiledPolicy {
         }
         if (rateKey != null) {
             PolicySpec.RateLimit r = spec.rateLimit();
-            double interval = (double) r.period().toNanos() / 1_000_000d / r.limit();
+            // Whole microseconds keep the script's arithmetic exact; the rounding changes the rate by < 1 µs/event.
+            long intervalMicros = Math.max(1, Math.round(r.period().toNanos() / 1_000d / r.limit()));
             String key = Keys.rate(id(), bucket(rateKey, event, activation));
-            plan.checks.add(new Check(index, "rl", key, Double.toString(interval),
+            plan.checks.add(new Check(index, "rl", key, Long.toString(intervalMicros),
                     Long.toString(r.limit() + r.burst())));
         }
     }

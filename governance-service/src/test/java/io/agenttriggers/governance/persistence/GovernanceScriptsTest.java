@@ -114,7 +114,7 @@ class GovernanceScriptsTest {
         }
     }
 
-    @Property(tries = 60)
+    @Property(tries = 100)
     void theRateLimitIsATokenBucketOfLimitPlusBurst(@ForAll @IntRange(min = 1, max = 20) int limit,
             @ForAll @IntRange(min = 0, max = 5) int burst, @ForAll @IntRange(min = 1, max = 500) int intervalMs,
             @ForAll @Size(min = 1, max = 60) List<@IntRange(min = 0, max = 1500) Integer> gapsInPermille) {
@@ -133,10 +133,11 @@ class GovernanceScriptsTest {
         }
     }
 
-    @Property(tries = 30)
+    @Property(tries = 200)
     void aBurstAtOneInstantAdmitsExactlyLimitPlusBurst(@ForAll @IntRange(min = 1, max = 30) int limit,
-            @ForAll @IntRange(min = 0, max = 5) int burst, @ForAll @IntRange(min = 1, max = 80) int events) {
-        CompiledPolicy p = new CompiledPolicy(policy(spec(new PolicySpec.RateLimit((long) limit, Duration.ofMinutes(1),
+            @ForAll @IntRange(min = 0, max = 5) int burst, @ForAll @IntRange(min = 1, max = 80) int events,
+            @ForAll @IntRange(min = 1, max = 3_600_000) int periodMs) {
+        CompiledPolicy p = new CompiledPolicy(policy(spec(new PolicySpec.RateLimit((long) limit, Duration.ofMillis(periodMs),
                 (long) burst, "tenant"), null, null, null, null, null)));
         int admitted = 0;
         for (int i = 0; i < events; i++) {
