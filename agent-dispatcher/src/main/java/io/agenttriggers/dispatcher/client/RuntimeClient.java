@@ -157,11 +157,15 @@ public class RuntimeClient {
                 "the runtime could not be reached: " + e.getClass().getSimpleName(), null);
     }
 
-    /** Capped exponential backoff with full jitter; an honoured {@code Retry-After} is a floor, within the cap. */
+    /**
+     * Capped exponential backoff with full jitter; an honoured {@code Retry-After} is a floor, within the cap; never
+     * below 1 ms.
+     */
     public static Duration backoff(int attempt, Duration initial, Duration max, Duration retryAfter) {
         long cap = Math.min(max.toMillis(), initial.toMillis() << Math.min(attempt - 1, 20));
         long jittered = ThreadLocalRandom.current().nextLong(cap + 1);
         long floor = retryAfter == null ? 0 : Math.min(retryAfter.toMillis(), max.toMillis());
-        return Duration.ofMillis(Math.max(jittered, floor));
+        // At least 1 ms: a zero delay is not a delay to Mutiny (it refuses it), and a jitter draw can be 0.
+        return Duration.ofMillis(Math.max(1, Math.max(jittered, floor)));
     }
 }

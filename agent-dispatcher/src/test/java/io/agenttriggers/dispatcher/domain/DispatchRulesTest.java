@@ -27,7 +27,7 @@ class DispatchRulesTest {
         assertThat(nextCap).isGreaterThanOrEqualTo(cap);
         long delay = RuntimeClient.backoff(attempt, initial, max, retryAfter).toMillis();
         long floor = retryAfter == null ? 0 : Math.min(retryAfter.toMillis(), maxMs);
-        assertThat(delay).isBetween(floor, Math.max(cap, floor));
+        assertThat(delay).isBetween(Math.max(1, floor), Math.max(cap, floor));
         assertThat(delay).isLessThanOrEqualTo(maxMs);
     }
 
