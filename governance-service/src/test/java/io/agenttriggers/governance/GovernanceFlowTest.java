@@ -194,29 +194,37 @@ class GovernanceFlowTest {
         // Headers may only leave with the first event: subscribe asynchronously, then make a decision happen.
         CompletableFuture<HttpResponse<java.io.InputStream>> response = client.sendAsync(request,
                 HttpResponse.BodyHandlers.ofInputStream());
-        TriggerEvent e = event(t, "live.one");
-        CompletableFuture<String> line = response.thenApplyAsync(r -> {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        response.thenAcceptAsync(r -> {
             assertThat(r.statusCode()).isEqualTo(200);
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
                 String l;
                 while ((l = reader.readLine()) != null) {
-                    if (l.startsWith("data:") && l.contains(e.id())) {
-                        return l;
+                    if (l.startsWith("data:")) {
+                        lines.add(l);
                     }
                 }
-                return null;
             } catch (java.io.IOException x) {
                 throw new java.io.UncheckedIOException(x);
             }
         });
-        Thread.sleep(1000);
-        send(e);
-        String data = line.get(30, TimeUnit.SECONDS);
+        // Until the subscription is live, decisions pass it by: make one every half second until one arrives.
+        List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).pollInterval(500, TimeUnit.MILLISECONDS).until(() -> {
+            boolean arrived = lines.stream().anyMatch(l -> sent.stream().anyMatch(l::contains));
+            if (!arrived) {
+                sent.add(send(event(t, "live.one")).id());
+            }
+            return arrived;
+        });
+        String data = lines.stream().filter(l -> sent.stream().anyMatch(l::contains)).findFirst().orElseThrow();
         assertThat(data).contains("\"verdict\":\"approved\"").contains("\"tenantId\":\"" + t + "\"");
 
-        given().header("Authorization", ADMIN).queryParam("tenantId", t).queryParam("window", "PT10M")
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> given().header("Authorization", ADMIN)
+                .queryParam("tenantId", t).queryParam("window", "PT10M")
                 .when().get("/api/v1/stats").then().statusCode(200)
-                .body("approved", is(1)).body("rejected", is(0)).body("byEventName.'live.one'.approved", is(1));
+                .body("approved", is(sent.size())).body("rejected", is(0))
+                .body("byEventName.'live.one'.approved", is(sent.size())));
         given().header("Authorization", ADMIN).queryParam("window", "P90D").when().get("/api/v1/stats")
                 .then().statusCode(400).body("code", is("invalid_window"));
         given().when().get("/q/metrics").then().body(containsString("governance_decisions_total"))

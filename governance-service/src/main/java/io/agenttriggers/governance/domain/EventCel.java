@@ -11,9 +11,8 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import io.agenttriggers.common.event.TriggerEvent;
-import java.util.ArrayList;
+import io.agenttriggers.common.json.JsonValues;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -115,28 +114,7 @@ public final class EventCel {
     }
 
     static Object toJava(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return com.google.protobuf.NullValue.NULL_VALUE;
-        }
-        if (node.isObject()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            node.properties().forEach(en -> out.put(en.getKey(), toJava(en.getValue())));
-            return out;
-        }
-        if (node.isArray()) {
-            List<Object> out = new ArrayList<>(node.size());
-            node.forEach(n -> out.add(toJava(n)));
-            return out;
-        }
-        if (node.isIntegralNumber()) {
-            return node.canConvertToLong() ? (Object) node.asLong() : (Object) node.asDouble();
-        }
-        if (node.isNumber()) {
-            return node.asDouble();
-        }
-        if (node.isBoolean()) {
-            return node.asBoolean();
-        }
-        return node.asText();
+        return JsonValues.toJava(node, com.google.protobuf.NullValue.NULL_VALUE);
     }
+
 }

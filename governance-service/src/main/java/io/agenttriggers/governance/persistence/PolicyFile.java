@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.agenttriggers.common.declarative.DeclarativeFiles;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.governance.config.GovernanceConfig;
 import io.agenttriggers.governance.domain.Policy;
@@ -19,17 +20,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,7 +39,6 @@ import org.jboss.logging.Logger;
 public class PolicyFile {
 
     private static final Logger LOG = Logger.getLogger(PolicyFile.class);
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .registerModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -96,7 +91,7 @@ public class PolicyFile {
         } catch (IOException e) {
             return Uni.createFrom().item(fail("cannot read " + file + ": " + e.getMessage()));
         }
-        String hash = sha256(text);
+        String hash = DeclarativeFiles.sha256(text);
         if (hash.equals(appliedHash)) {
             return Uni.createFrom().item(new Applied(0, 0, 0, List.of()));
         }
@@ -120,7 +115,7 @@ public class PolicyFile {
     /** Parses, validates and applies the file's text; environment lookups go through {@code env}. */
     public Uni<Applied> reconcile(String text, Function<String, String> env) {
         List<String> errors = new ArrayList<>();
-        String substituted = substitute(text, env, errors);
+        String substituted = DeclarativeFiles.substitute(text, env, errors);
         List<PolicySpec> entries = new ArrayList<>();
         if (errors.isEmpty()) {
             try {
@@ -198,32 +193,5 @@ public class PolicyFile {
             return Objects.equals(existing.spec(), spec) ? Uni.createFrom().voidItem()
                     : store.update(existing.id(), spec, null, "file_sync").invoke(u -> counts[1]++).replaceWithVoid();
         });
-    }
-
-    static String substitute(String text, Function<String, String> env, List<String> errors) {
-        Matcher m = PLACEHOLDER.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = env.apply(m.group(1));
-            if (value == null) {
-                value = m.group(2);
-            }
-            if (value == null) {
-                errors.add("environment variable " + m.group(1) + " is not set and has no default");
-                value = "";
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

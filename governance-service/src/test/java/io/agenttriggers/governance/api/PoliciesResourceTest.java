@@ -150,13 +150,21 @@ class PoliciesResourceTest {
                 .then().statusCode(409).body("code", is("managed_by_file"));
 
         // An invalid file changes nothing; emptying the file removes what it managed.
+        double errorsBefore = fileErrors();
         Files.writeString(file, "policies:\n  - name: broken\n    tenantId: " + t + "\n    action: sometimes\n");
-        Thread.sleep(1500);
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> fileErrors() > errorsBefore);
         given().header("Authorization", ADMIN).when().get("/api/v1/policies/" + id).then().statusCode(200);
         Files.writeString(file, "policies: []\n");
         Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> given().header("Authorization", ADMIN)
                 .when().get("/api/v1/policies/" + id).then().statusCode(404));
         assertThat(id).isNotNull();
+    }
+
+    /** {@code governance_policies_file_errors_total}, 0 before the first error. */
+    static double fileErrors() {
+        String metrics = given().when().get("/q/metrics").then().extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("governance_policies_file_errors_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

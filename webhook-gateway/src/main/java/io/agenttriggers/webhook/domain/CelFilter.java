@@ -1,5 +1,7 @@
 package io.agenttriggers.webhook.domain;
 
+import io.agenttriggers.common.json.JsonValues;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;

@@ -1,5 +1,7 @@
 package io.agenttriggers.webhook.domain;
 
+import io.agenttriggers.common.json.JsonValues;
+
 import com.dashjoin.jsonata.Jsonata;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.agenttriggers.common.declarative.DeclarativeFiles;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.webhook.api.EndpointRequest;
 import io.agenttriggers.webhook.config.WebhookGatewayConfig;
@@ -21,20 +22,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,7 +43,6 @@ import org.jboss.logging.Logger;
 public class EndpointFile {
 
     private static final Logger LOG = Logger.getLogger(EndpointFile.class);
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .registerModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -102,7 +97,7 @@ public class EndpointFile {
         } catch (IOException e) {
             return Uni.createFrom().item(fail("cannot read " + file + ": " + e.getMessage()));
         }
-        String hash = sha256(text);
+        String hash = DeclarativeFiles.sha256(text);
         if (hash.equals(appliedHash)) {
             return Uni.createFrom().item(new Applied(0, 0, 0, List.of()));
         }
@@ -127,7 +122,7 @@ public class EndpointFile {
     /** Parses, validates and applies the file's text; environment lookups go through {@code env}. */
     public Uni<Applied> reconcile(String text, Function<String, String> env) {
         List<String> errors = new ArrayList<>();
-        String substituted = substitute(text, env, errors);
+        String substituted = DeclarativeFiles.substitute(text, env, errors);
         List<EndpointRequest> entries = new ArrayList<>();
         if (errors.isEmpty()) {
             try {
@@ -218,32 +213,5 @@ public class EndpointFile {
                             .replaceWithVoid();
             return config.chain(() -> rotation).invoke(() -> cache.invalidate(existing.id()));
         });
-    }
-
-    static String substitute(String text, Function<String, String> env, List<String> errors) {
-        Matcher m = PLACEHOLDER.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = env.apply(m.group(1));
-            if (value == null) {
-                value = m.group(2);
-            }
-            if (value == null) {
-                errors.add("environment variable " + m.group(1) + " is not set and has no default");
-                value = "";
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

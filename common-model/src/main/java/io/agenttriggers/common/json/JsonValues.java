@@ -1,4 +1,4 @@
-package io.agenttriggers.webhook.domain;
+package io.agenttriggers.common.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -6,13 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** JSON trees as plain Java values (maps, lists, Long/Double, String, Boolean, null) for CEL and JSONata. */
-final class JsonValues {
+/**
+ * JSON trees as plain Java values (maps, lists, Long/Double, String, Boolean, and a caller-chosen null) for the
+ * expression engines (CEL, JSONata) of several services.
+ */
+public final class JsonValues {
 
     private JsonValues() {
     }
 
-    static Object toJava(JsonNode node, Object nullValue) {
+    public static Object toJava(JsonNode node, Object nullValue) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return nullValue;
         }
