@@ -46,7 +46,7 @@ class ApiTriggerResourceTest {
                 .extract().response();
         String runId = response.jsonPath().getString("runId");
         assertThat(RunIds.isRunId(runId)).isTrue();
-        assertThat(response.header("Location")).endsWith("/api/v1/runs/" + runId);
+        assertThat(response.header("Location")).endsWith("/runs/" + runId + "/result");
         return runId;
     }
 
@@ -90,10 +90,10 @@ class ApiTriggerResourceTest {
                 .contentType("application/problem+json")
                 .body("code", is("unsupported_media_type"));
 
-        given().contentType("application/json").body("")
+        // No body at all is a trigger without payload: {}.
+        given().contentType("application/json")
                 .when().post("/api/v1/hello")
-                .then().statusCode(400)
-                .body("code", is("empty_body"));
+                .then().statusCode(202);
     }
 
     @Test
@@ -194,6 +194,8 @@ class ApiTriggerResourceTest {
         given().when().get("/q/openapi?format=json")
                 .then().statusCode(200)
                 .body(containsString("/api/v1/runs/{runId}"))
-                .body(containsString("/api/{path}"));
+                .body(containsString("/runs/{runId}/result"))
+                .body(containsString("/admin/v1/api-triggers"))
+                .body(containsString("/api/v1/manual/{eventName}"));
     }
 }

@@ -1,13 +1,48 @@
 package io.agenttriggers.api.domain;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.ValidationMessage;
+import io.agenttriggers.common.event.DispatchOptions;
 import io.agenttriggers.common.event.ResponseMode;
+import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.ratelimit.RateLimitSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
-/** An API trigger: a method and path that turn a request into a trigger event. */
-public record ApiTrigger(String id, String method, String path, String eventName, String tenantId,
-        ResponseMode responseMode, String focus) {
+/**
+ * An API trigger ready to serve: a method and path template that turn a request into a trigger event.
+ *
+ * @param id        UUID of a registered trigger, or the key of one declared in configuration
+ * @param managedBy {@code api}, {@code file} or {@code config}
+ */
+public record ApiTrigger(String id, String tenantId, String name, String method, PathTemplate template,
+        String eventName, ResponseMode responseMode, int syncTimeoutSeconds, String focus, boolean authRequired,
+        JsonSchema requestSchema, RateLimitSpec rateLimit, Set<String> dropFields, DispatchOptions options,
+        boolean enabled, int version, String managedBy) {
 
     /** The CloudEvent source of its events. */
     public String source() {
         return "/api/" + id;
+    }
+
+    public String path() {
+        return template.text();
+    }
+
+    public Duration syncTimeout() {
+        return Duration.ofSeconds(syncTimeoutSeconds);
+    }
+
+    /** The schema's complaints about a body (empty when it passes or there is no schema); at most 50. */
+    public List<FieldError> validate(JsonNode body) {
+        if (requestSchema == null) {
+            return List.of();
+        }
+        Set<ValidationMessage> messages = requestSchema.validate(body);
+        return messages.stream().limit(50)
+                .map(m -> new FieldError(m.getInstanceLocation().toString(), m.getMessage()))
+                .toList();
     }
 }

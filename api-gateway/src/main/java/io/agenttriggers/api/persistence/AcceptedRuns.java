@@ -17,16 +17,17 @@ public class AcceptedRuns {
 
     /** A run as the gateway knows it before the dispatcher does. */
     public record AcceptedRun(String runId, String tenantId, String triggerId, String eventName,
-            OffsetDateTime acceptedAt) {
+            OffsetDateTime acceptedAt, boolean publicResult) {
     }
 
     @Inject
     Pool pool;
 
-    public Uni<Void> record(String runId, String tenantId, String triggerId, String eventName) {
-        return pool.preparedQuery("insert into api.accepted_runs (run_id, tenant_id, trigger_id, event_name) "
-                        + "values ($1, $2, $3, $4)")
-                .execute(Tuple.of(UUID.fromString(runId), tenantId, triggerId, eventName))
+    /** {@code publicResult}: the trigger needs no credentials, so the run id alone reads the result. */
+    public Uni<Void> record(String runId, String tenantId, String triggerId, String eventName, boolean publicResult) {
+        return pool.preparedQuery("insert into api.accepted_runs (run_id, tenant_id, trigger_id, event_name, "
+                        + "public_result) values ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(UUID.fromString(runId), tenantId, triggerId, eventName, publicResult))
                 .replaceWithVoid();
     }
 
@@ -37,8 +38,15 @@ public class AcceptedRuns {
                 .replaceWithVoid();
     }
 
+    /** Deletes what is older than the cutoff (the ledger has those runs by then); returns how many. */
+    public Uni<Integer> purgeOlderThan(java.time.Duration age) {
+        return pool.preparedQuery("delete from api.accepted_runs where accepted_at < now() - $1 * interval '1 second'")
+                .execute(Tuple.of(age.toSeconds()))
+                .map(rows -> rows.rowCount());
+    }
+
     public Uni<Optional<AcceptedRun>> find(String runId) {
-        return pool.preparedQuery("select run_id, tenant_id, trigger_id, event_name, accepted_at "
+        return pool.preparedQuery("select run_id, tenant_id, trigger_id, event_name, accepted_at, public_result "
                         + "from api.accepted_runs where run_id = $1")
                 .execute(Tuple.of(UUID.fromString(runId)))
                 .map(AcceptedRuns::first);
@@ -47,7 +55,8 @@ public class AcceptedRuns {
     private static Optional<AcceptedRun> first(RowSet<Row> rows) {
         for (Row r : rows) {
             return Optional.of(new AcceptedRun(r.getUUID("run_id").toString(), r.getString("tenant_id"),
-                    r.getString("trigger_id"), r.getString("event_name"), r.getOffsetDateTime("accepted_at")));
+                    r.getString("trigger_id"), r.getString("event_name"), r.getOffsetDateTime("accepted_at"),
+                    r.getBoolean("public_result")));
         }
         return Optional.empty();
     }

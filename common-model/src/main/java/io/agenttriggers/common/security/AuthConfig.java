@@ -20,7 +20,7 @@ public interface AuthConfig {
         /** The secret bearer value. */
         String token();
 
-        /** {@code admin} (read and write) or {@code viewer} (read only). */
+        /** {@code admin} (read and write), {@code operator} (read, fire triggers) or {@code viewer} (read only). */
         @WithDefault("viewer")
         String role();
 

@@ -42,7 +42,7 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     void init() {
         config.adminToken().ifPresent(t -> entries.add(new Entry("admin", bytes(t), Roles.ADMIN, Set.of("*"))));
         config.tokens().forEach((name, t) -> {
-            String role = Roles.ADMIN.equals(t.role()) ? Roles.ADMIN : Roles.VIEWER;
+            String role = Roles.ADMIN.equals(t.role()) || Roles.OPERATOR.equals(t.role()) ? t.role() : Roles.VIEWER;
             entries.add(new Entry(name, bytes(t.token()), role, Set.copyOf(t.tenants())));
         });
         if (entries.isEmpty()) {
@@ -72,6 +72,9 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
                 .addRole(match.role())
                 .addAttribute(Roles.TENANTS_ATTRIBUTE, match.tenants());
         if (Roles.ADMIN.equals(match.role())) {
+            identity.addRole(Roles.OPERATOR);
+        }
+        if (!Roles.VIEWER.equals(match.role())) {
             identity.addRole(Roles.VIEWER);
         }
         return Uni.createFrom().item(identity.build());

@@ -6,7 +6,7 @@ import io.agenttriggers.webhook.domain.AuthSpec;
 import io.agenttriggers.webhook.domain.DedupSpec;
 import io.agenttriggers.webhook.domain.EndpointSpec;
 import io.agenttriggers.webhook.domain.GithubFilter;
-import io.agenttriggers.webhook.domain.RateLimitSpec;
+import io.agenttriggers.common.ratelimit.RateLimitSpec;
 import io.agenttriggers.webhook.domain.TransformSpec;
 
 /**

@@ -7,7 +7,7 @@ import io.agenttriggers.webhook.domain.DedupSpec;
 import io.agenttriggers.webhook.domain.Endpoint;
 import io.agenttriggers.webhook.domain.SecretBox;
 import io.agenttriggers.webhook.domain.GithubFilter;
-import io.agenttriggers.webhook.domain.RateLimitSpec;
+import io.agenttriggers.common.ratelimit.RateLimitSpec;
 import io.agenttriggers.webhook.domain.TransformSpec;
 import java.time.OffsetDateTime;
 

@@ -85,7 +85,7 @@ public class WebhookResource {
     RunWaiter waiter;
 
     @Inject
-    io.agenttriggers.webhook.persistence.RateLimiter rateLimiter;
+    io.agenttriggers.common.ratelimit.RedisRateLimiter rateLimiter;
 
     private BodyParser parser;
 

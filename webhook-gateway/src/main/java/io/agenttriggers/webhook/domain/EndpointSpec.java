@@ -6,6 +6,7 @@ import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
 import io.agenttriggers.common.event.ResponseMode;
 import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.ratelimit.RateLimitSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.agenttriggers.webhook.domain;
+package io.agenttriggers.common.ratelimit;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,10 +1,7 @@
-package io.agenttriggers.webhook.persistence;
+package io.agenttriggers.common.ratelimit;
 
-import io.agenttriggers.webhook.domain.RateLimitSpec;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -12,11 +9,11 @@ import org.jboss.logging.Logger;
 /**
  * GCRA rate limiting in Redis: one atomic script per request, Redis' own clock, so every replica shares the limit
  * exactly. When Redis is unreachable requests pass (fail-open) and the event is still governed downstream.
+ * A plain class (not a bean): services that have Redis produce one with their key prefix.
  */
-@ApplicationScoped
-public class RateLimiter {
+public final class RedisRateLimiter {
 
-    private static final Logger LOG = Logger.getLogger(RateLimiter.class);
+    private static final Logger LOG = Logger.getLogger(RedisRateLimiter.class);
 
     /** KEYS[1] = key; ARGV[1] = emission interval ms; ARGV[2] = tolerance ms. Returns {allowed, retryAfterMs}. */
     private static final String GCRA = """
@@ -35,20 +32,24 @@ public class RateLimiter {
             return {1, 0}
             """;
 
-    @Inject
-    ReactiveRedisDataSource redis;
+    private final ReactiveRedisDataSource redis;
+    private final String keyPrefix;
+
+    /** {@code keyPrefix} names the service's keys, e.g. {@code triggers:webhook:rate:}. */
+    public RedisRateLimiter(ReactiveRedisDataSource redis, String keyPrefix) {
+        this.redis = redis;
+        this.keyPrefix = keyPrefix;
+    }
 
     /** Empty when the request may pass; otherwise how long until it would. */
     public Uni<Optional<Duration>> acquire(String key, RateLimitSpec limit) {
         long emission = limit.emissionMillis();
         long tolerance = emission * (limit.burstOrDefault() - 1L);
-        return redis.execute("EVAL", GCRA, "1", "triggers:webhook:rate:" + key, Long.toString(emission),
-                        Long.toString(tolerance))
+        return redis.execute("EVAL", GCRA, "1", keyPrefix + key, Long.toString(emission), Long.toString(tolerance))
                 .map(r -> r.get(0).toLong() == 1 ? Optional.<Duration>empty()
                         : Optional.of(Duration.ofMillis(Math.max(1, r.get(1).toLong()))))
                 .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("Redis unavailable for webhook rate limiting (%s); letting the request pass",
-                            e.toString());
+                    LOG.warnf("Redis unavailable for rate limiting (%s); letting the request pass", e.toString());
                     return Optional.empty();
                 });
     }

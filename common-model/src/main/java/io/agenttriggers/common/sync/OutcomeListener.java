@@ -1,21 +1,24 @@
-package io.agenttriggers.webhook.messaging;
+package io.agenttriggers.common.sync;
 
 import io.agenttriggers.common.event.InvalidEventException;
 import io.agenttriggers.common.event.Topics;
 import io.agenttriggers.common.run.RunOutcomeCodec;
-import io.agenttriggers.common.sync.RunWaiter;
 import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Reads every outcome (this replica has a consumer group of its own) and hands it to the sync requests waiting here.
+ * Reads every outcome (each replica with a consumer group of its own, from the end) and hands it to the sync
+ * requests waiting in this replica. Only services that serve sync triggers build it
+ * ({@code triggers.sync.listen-outcomes=true}) and configure the {@code triggers.outcomes} channel.
  */
 @ApplicationScoped
+@IfBuildProperty(name = "triggers.sync.listen-outcomes", stringValue = "true")
 public class OutcomeListener {
 
     @Inject
@@ -26,7 +29,9 @@ public class OutcomeListener {
 
     @PostConstruct
     void gauge() {
-        Gauge.builder("webhook_sync_waits_inflight", waiter, RunWaiter::inFlight).register(registry);
+        Gauge.builder("triggers_sync_waits_inflight", waiter, RunWaiter::inFlight)
+                .description("Sync requests waiting for their run's outcome in this replica")
+                .register(registry);
     }
 
     @Incoming(Topics.OUTCOMES)

@@ -1,0 +1,175 @@
+package io.agenttriggers.api.api;
+
+import io.agenttriggers.api.domain.ApiTriggerSpec;
+import io.agenttriggers.api.persistence.RouteRegistry;
+import io.agenttriggers.api.persistence.TriggerStore;
+import io.agenttriggers.common.event.RunIds;
+import io.agenttriggers.common.page.Page;
+import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.problem.ProblemException;
+import io.agenttriggers.common.security.Roles;
+import io.agenttriggers.common.security.TenantScope;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Registers API triggers at run time. A registration is served by every replica within {@code route-refresh}
+ * (default 0.5 s); by this one at once.
+ */
+@Path("/admin/v1/api-triggers")
+@Tag(name = "API trigger registry")
+@Produces(MediaType.APPLICATION_JSON)
+public class ApiTriggersAdminResource {
+
+    @Inject
+    TriggerStore store;
+
+    @Inject
+    RouteRegistry routes;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Register an API trigger", description = "201 with the trigger's id; 409 when the tenant "
+            + "has a trigger with that name or another trigger serves the same method and path; 422 for invalid "
+            + "fields (reserved paths /q/, /admin/, /runs/ included).")
+    public Uni<Response> create(ApiTriggerSpec spec) {
+        check(spec);
+        TenantScope.check(identity, spec.tenantId());
+        return store.create(spec, "api", routes::staticOwner)
+                .onFailure().transform(e -> conflict(e, spec))
+                .call(created -> routes.refresh())
+                .map(created -> Response.created(URI.create("/admin/v1/api-triggers/" + created.id()))
+                        .tag(Integer.toString(created.version()))
+                        .entity(TriggerView.of(created)).build());
+    }
+
+    @GET
+    @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
+    @Operation(summary = "List API triggers, newest first")
+    public Uni<Page<TriggerView>> list(@QueryParam("tenantId") String tenantId,
+            @QueryParam("eventName") String eventName, @QueryParam("enabled") Boolean enabled,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        int size = Page.limit(limit);
+        if (tenantId != null) {
+            TenantScope.check(identity, tenantId);
+        }
+        String after = Page.decode(cursor, RunIds::isRunId);
+        return store.list(TenantScope.restriction(identity), tenantId, eventName, enabled, after, size + 1)
+                .map(rows -> Page.of(rows.stream().map(TriggerView::of).toList(), size, TriggerView::id));
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
+    @Operation(summary = "Read an API trigger")
+    public Uni<Response> get(@PathParam("id") String id) {
+        return visible(id).map(t -> Response.ok(TriggerView.of(t)).tag(Integer.toString(t.version())).build());
+    }
+
+    @PUT
+    @Path("{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Replace an API trigger's registration", description = "Send If-Match with the version you "
+            + "read to refuse lost updates (412). The tenant never changes.")
+    public Uni<Response> update(@PathParam("id") String id, ApiTriggerSpec spec,
+            @HeaderParam("If-Match") String ifMatch) {
+        check(spec);
+        Integer expected = expectedVersion(ifMatch);
+        return visible(id).chain(existing -> {
+            if (!"api".equals(existing.managedBy())) {
+                throw new ProblemException(409, "managed_by_file", "Conflict", "This trigger comes from the "
+                        + "declarative file; change it there");
+            }
+            if (!existing.spec().tenantId().equals(spec.tenantId())) {
+                throw new ProblemException(422, "invalid_trigger", "Invalid API trigger", "A trigger cannot move to "
+                        + "another tenant", List.of(new FieldError("tenantId", "must stay "
+                                + existing.spec().tenantId())));
+            }
+            return store.update(id, spec, expected, routes::staticOwner);
+        }).onFailure(TriggerStore.VersionConflict.class).transform(e -> new ProblemException(412,
+                        "version_conflict", "Precondition failed", "The trigger is at version "
+                        + ((TriggerStore.VersionConflict) e).current + ", not " + expected))
+                .onFailure().transform(e -> conflict(e, spec))
+                .call(updated -> routes.refresh())
+                .map(updated -> Response.ok(TriggerView.of(updated)).tag(Integer.toString(updated.version())).build());
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Delete an API trigger", description = "Its path answers 404 from then on.")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        return visible(id).chain(existing -> {
+            if (!"api".equals(existing.managedBy())) {
+                throw new ProblemException(409, "managed_by_file", "Conflict", "This trigger comes from the "
+                        + "declarative file; remove it there");
+            }
+            return store.delete(id);
+        }).call(deleted -> routes.refresh()).map(deleted -> Response.noContent().build());
+    }
+
+    private Uni<TriggerStore.Stored> visible(String id) {
+        return store.find(id).map(found -> found.filter(t -> TenantScope.allows(identity, t.spec().tenantId()))
+                .orElseThrow(() -> ProblemException.notFound("trigger_not_found", "No API trigger " + id)));
+    }
+
+    static void check(ApiTriggerSpec spec) {
+        if (spec == null) {
+            throw ProblemException.badRequest("empty_body", "Send the API trigger as JSON");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        spec.compile("check", 1, "api", errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(422, "invalid_trigger", "Invalid API trigger",
+                    "The API trigger has " + errors.size() + " invalid field(s)", errors);
+        }
+    }
+
+    private static Throwable conflict(Throwable e, ApiTriggerSpec spec) {
+        if (e instanceof TriggerStore.NameTaken) {
+            return new ProblemException(409, "name_taken", "Conflict", "Tenant " + spec.tenantId()
+                    + " already has an API trigger named " + spec.nameOrDefault());
+        }
+        if (e instanceof TriggerStore.RouteTaken taken) {
+            return new ProblemException(409, "route_taken", "Conflict", "API trigger " + taken.otherId + " already "
+                    + "serves " + spec.methodOrDefault() + " " + spec.path());
+        }
+        return e;
+    }
+
+    static Integer expectedVersion(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
+            return null;
+        }
+        String v = ifMatch.trim().replace("W/", "").replace("\"", "");
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("invalid_if_match", "If-Match must be a version number we handed out");
+        }
+    }
+}

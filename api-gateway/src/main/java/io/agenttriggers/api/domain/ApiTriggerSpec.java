@@ -1,0 +1,166 @@
+package io.agenttriggers.api.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import io.agenttriggers.common.event.DispatchOptions;
+import io.agenttriggers.common.event.ResponseMode;
+import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.ratelimit.RateLimitSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An API trigger as registered (the JSON of {@code /admin/v1/api-triggers}, stored whole). {@link #compile} checks
+ * every field and gives the runtime form.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ApiTriggerSpec(String tenantId, String name, String method, String path, String eventName,
+        String description, ResponseMode responseMode, Integer syncTimeoutSeconds, String focus, Boolean authRequired,
+        JsonNode requestSchema, RateLimitSpec rateLimit, List<String> dropFields, DispatchOptions options,
+        Boolean enabled) {
+
+    /** Path prefixes that belong to the gateway itself. */
+    public static final List<String> RESERVED_PREFIXES = List.of("/q/", "/admin/", "/runs/", "/api/v1/runs/",
+            "/api/v1/manual/", "/openapi", "/swagger-ui");
+    public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    public static final int MAX_SYNC_TIMEOUT_SECONDS = 300;
+    public static final int DEFAULT_SYNC_TIMEOUT_SECONDS = 30;
+    /** Largest request schema (its JSON text). */
+    public static final int MAX_SCHEMA_CHARS = 65_536;
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
+
+    public boolean isEnabled() {
+        return enabled == null || enabled;
+    }
+
+    /** The name, defaulting to {@code METHOD path}. */
+    public String nameOrDefault() {
+        return name != null ? name : methodOrDefault() + " " + path;
+    }
+
+    public String methodOrDefault() {
+        return method == null ? "POST" : method.toUpperCase(Locale.ROOT);
+    }
+
+    /** Validates everything and compiles the runtime form; {@code errors} gets one entry per problem. */
+    public ApiTrigger compile(String id, int version, String managedBy, List<FieldError> errors) {
+        if (tenantId == null || !IDENTIFIER.matcher(tenantId).matches()) {
+            errors.add(new FieldError("tenantId", "is required: 1-128 letters, digits, '.', '_', ':' or '-'"));
+        }
+        if (name != null && (name.isBlank() || name.length() > 200)) {
+            errors.add(new FieldError("name", "must be 1-200 characters"));
+        }
+        if (!METHODS.contains(methodOrDefault())) {
+            errors.add(new FieldError("method", "must be one of " + new java.util.TreeSet<>(METHODS)));
+        }
+        PathTemplate template = null;
+        try {
+            template = PathTemplate.parse(path);
+            String withSlash = template.text() + "/";
+            for (String reserved : RESERVED_PREFIXES) {
+                if (withSlash.startsWith(reserved) || (reserved.endsWith("/") && withSlash.equals(reserved))) {
+                    errors.add(new FieldError("path", "is reserved: paths under " + reserved
+                            + " belong to the gateway"));
+                    template = null;
+                    break;
+                }
+            }
+            if (template != null && template.text().equals("/")) {
+                errors.add(new FieldError("path", "cannot be / alone"));
+                template = null;
+            }
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("path", path == null ? "is required" : e.getMessage()));
+        }
+        if (eventName == null || !EVENT_NAME.matcher(eventName).matches()) {
+            errors.add(new FieldError("eventName", "is required: 1-200 letters, digits, '.', '_', ':', '/' or '-'"));
+        }
+        if (description != null && description.length() > 2000) {
+            errors.add(new FieldError("description", "must be at most 2000 characters"));
+        }
+        if (syncTimeoutSeconds != null && (syncTimeoutSeconds < 1 || syncTimeoutSeconds > MAX_SYNC_TIMEOUT_SECONDS)) {
+            errors.add(new FieldError("syncTimeoutSeconds", "must be between 1 and " + MAX_SYNC_TIMEOUT_SECONDS));
+        }
+        if (focus != null && focus.length() > 500) {
+            errors.add(new FieldError("focus", "must be at most 500 characters"));
+        }
+        if (rateLimit != null) {
+            rateLimit.check("rateLimit", errors);
+        }
+        if (dropFields != null) {
+            if (dropFields.size() > 100) {
+                errors.add(new FieldError("dropFields", "may list at most 100 fields"));
+            }
+            for (String f : dropFields) {
+                if (f == null || f.isEmpty() || f.length() > 200) {
+                    errors.add(new FieldError("dropFields", "entries must be 1-200 characters"));
+                    break;
+                }
+            }
+        }
+        if (options != null && options.fallback() != null) {
+            String url = options.fallback().url();
+            if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
+                errors.add(new FieldError("options.fallback.url", "must be an http or https URL"));
+            }
+        }
+        JsonSchema schema = null;
+        if (requestSchema != null && !requestSchema.isNull()) {
+            schema = schema(requestSchema, errors);
+        }
+        if (!errors.isEmpty()) {
+            return null;
+        }
+        return new ApiTrigger(id, tenantId, nameOrDefault(), methodOrDefault(), template, eventName,
+                responseMode == null ? ResponseMode.ASYNC : responseMode,
+                syncTimeoutSeconds == null ? DEFAULT_SYNC_TIMEOUT_SECONDS : syncTimeoutSeconds, focus,
+                authRequired == null || authRequired, schema, rateLimit,
+                dropFields == null ? Set.of() : Set.copyOf(dropFields), options, isEnabled(), version, managedBy);
+    }
+
+    private static JsonSchema schema(JsonNode node, List<FieldError> errors) {
+        if (!node.isObject() && !node.isBoolean()) {
+            errors.add(new FieldError("requestSchema", "must be a JSON Schema (an object)"));
+            return null;
+        }
+        if (node.toString().length() > MAX_SCHEMA_CHARS) {
+            errors.add(new FieldError("requestSchema", "must be at most " + MAX_SCHEMA_CHARS + " characters"));
+            return null;
+        }
+        List<String> refs = new ArrayList<>();
+        remoteRefs(node, refs);
+        if (!refs.isEmpty()) {
+            // The gateway never fetches schemas from the network (a registration must not make it call out).
+            errors.add(new FieldError("requestSchema", "may only use local $ref (#...), not " + refs.get(0)));
+            return null;
+        }
+        try {
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(node);
+        } catch (RuntimeException e) {
+            errors.add(new FieldError("requestSchema", "is not a usable JSON Schema: " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private static void remoteRefs(JsonNode node, List<String> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> {
+                if ((e.getKey().equals("$ref") || e.getKey().equals("$dynamicRef")) && e.getValue().isTextual()
+                        && !e.getValue().asText().startsWith("#")) {
+                    out.add(e.getValue().asText());
+                }
+                remoteRefs(e.getValue(), out);
+            });
+        } else if (node.isArray()) {
+            node.forEach(n -> remoteRefs(n, out));
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.agenttriggers.api.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.agenttriggers.common.event.DispatchOptions;
+import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.security.Roles;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A manual trigger: an event operators fire by name ({@code POST /api/v1/manual/{eventName}}), optionally only after
+ * confirming (the first call answers a confirmation token, the second call with it runs).
+ *
+ * @param roles                  roles allowed to fire it (default admin and operator)
+ * @param confirmationTtlSeconds how long a confirmation token stays valid (default 300)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ManualTriggerSpec(String tenantId, String eventName, String description, List<String> roles,
+        Boolean requireConfirmation, Integer confirmationTtlSeconds, String focus, DispatchOptions options,
+        Boolean enabled) {
+
+    public static final List<String> DEFAULT_ROLES = List.of(Roles.ADMIN, Roles.OPERATOR);
+    private static final Set<String> KNOWN_ROLES = Set.of(Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER);
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
+
+    public boolean isEnabled() {
+        return enabled == null || enabled;
+    }
+
+    public boolean confirms() {
+        return Boolean.TRUE.equals(requireConfirmation);
+    }
+
+    public List<String> rolesOrDefault() {
+        return roles == null || roles.isEmpty() ? DEFAULT_ROLES : roles;
+    }
+
+    public int confirmationTtl() {
+        return confirmationTtlSeconds == null ? 300 : confirmationTtlSeconds;
+    }
+
+    public List<FieldError> check() {
+        List<FieldError> errors = new java.util.ArrayList<>();
+        if (tenantId == null || !IDENTIFIER.matcher(tenantId).matches()) {
+            errors.add(new FieldError("tenantId", "is required: 1-128 letters, digits, '.', '_', ':' or '-'"));
+        }
+        if (eventName == null || !EVENT_NAME.matcher(eventName).matches()) {
+            errors.add(new FieldError("eventName", "is required: 1-200 letters, digits, '.', '_', ':' or '-'"));
+        }
+        if (description != null && description.length() > 2000) {
+            errors.add(new FieldError("description", "must be at most 2000 characters"));
+        }
+        if (roles != null && !KNOWN_ROLES.containsAll(roles)) {
+            errors.add(new FieldError("roles", "must be among " + new java.util.TreeSet<>(KNOWN_ROLES)));
+        }
+        if (confirmationTtlSeconds != null && (confirmationTtlSeconds < 1 || confirmationTtlSeconds > 86_400)) {
+            errors.add(new FieldError("confirmationTtlSeconds", "must be between 1 and 86400"));
+        }
+        if (focus != null && focus.length() > 500) {
+            errors.add(new FieldError("focus", "must be at most 500 characters"));
+        }
+        return errors;
+    }
+}
