@@ -1,10 +1,5 @@
 package io.agenttriggers.governance.persistence;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.agenttriggers.common.declarative.DeclarativeFiles;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.governance.config.GovernanceConfig;
@@ -39,9 +34,6 @@ import org.jboss.logging.Logger;
 public class PolicyFile {
 
     private static final Logger LOG = Logger.getLogger(PolicyFile.class);
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .registerModule(new JavaTimeModule())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     @Inject
     GovernanceConfig config;
@@ -115,29 +107,8 @@ public class PolicyFile {
     /** Parses, validates and applies the file's text; environment lookups go through {@code env}. */
     public Uni<Applied> reconcile(String text, Function<String, String> env) {
         List<String> errors = new ArrayList<>();
-        String substituted = DeclarativeFiles.substitute(text, env, errors);
-        List<PolicySpec> entries = new ArrayList<>();
-        if (errors.isEmpty()) {
-            try {
-                JsonNode root = YAML.readTree(substituted);
-                JsonNode list = root == null ? null : root.get("policies");
-                if (list == null || !list.isArray()) {
-                    errors.add("the file needs a top-level list 'policies'");
-                } else {
-                    for (int i = 0; i < list.size(); i++) {
-                        try {
-                            entries.add(YAML.treeToValue(list.get(i), PolicySpec.class).normalized());
-                        } catch (IOException | IllegalArgumentException e) {
-                            errors.add("policies[" + i + "]: " + e.getMessage().split("\n")[0]);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                var at = e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getLocation() : null;
-                errors.add("not valid YAML" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
-                        + at.getColumnNr()));
-            }
-        }
+        List<PolicySpec> entries = DeclarativeFiles.entries(text, "policies", PolicySpec.class, env, errors).stream()
+                .map(PolicySpec::normalized).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             PolicySpec spec = entries.get(i);

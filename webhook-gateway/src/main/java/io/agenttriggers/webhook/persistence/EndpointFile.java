@@ -1,10 +1,5 @@
 package io.agenttriggers.webhook.persistence;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.agenttriggers.common.declarative.DeclarativeFiles;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.webhook.api.EndpointRequest;
@@ -43,9 +38,6 @@ import org.jboss.logging.Logger;
 public class EndpointFile {
 
     private static final Logger LOG = Logger.getLogger(EndpointFile.class);
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .registerModule(new JavaTimeModule())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     @Inject
     WebhookGatewayConfig config;
@@ -122,30 +114,7 @@ public class EndpointFile {
     /** Parses, validates and applies the file's text; environment lookups go through {@code env}. */
     public Uni<Applied> reconcile(String text, Function<String, String> env) {
         List<String> errors = new ArrayList<>();
-        String substituted = DeclarativeFiles.substitute(text, env, errors);
-        List<EndpointRequest> entries = new ArrayList<>();
-        if (errors.isEmpty()) {
-            try {
-                JsonNode root = YAML.readTree(substituted);
-                JsonNode list = root == null ? null : root.get("endpoints");
-                if (list == null || !list.isArray()) {
-                    errors.add("the file needs a top-level list 'endpoints'");
-                } else {
-                    for (int i = 0; i < list.size(); i++) {
-                        try {
-                            entries.add(YAML.treeToValue(list.get(i), EndpointRequest.class));
-                        } catch (IOException | IllegalArgumentException e) {
-                            errors.add("endpoints[" + i + "]: " + e.getMessage().split("\n")[0]);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // The message could quote substituted secrets; the location is enough to find the mistake.
-                var at = e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getLocation() : null;
-                errors.add("not valid YAML" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
-                        + at.getColumnNr()));
-            }
-        }
+        List<EndpointRequest> entries = DeclarativeFiles.entries(text, "endpoints", EndpointRequest.class, env, errors);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             EndpointRequest entry = entries.get(i);
