@@ -55,6 +55,14 @@ public interface DispatcherConfig {
     @WithDefault("PT10S")
     Duration breakerOpenFor();
 
+    /**
+     * Runs in flight at once in this replica, records of one partition included (they are claimed by run id, so
+     * concurrency never runs an event twice). 1 keeps each partition strictly in order, at the price of throughput:
+     * one slow run then holds every event behind it.
+     */
+    @WithDefault("64")
+    int maxInFlight();
+
     /** Delay cap when the ledger or Kafka fail and the event is retried (never dropped). */
     @WithDefault("PT10S")
     Duration infrastructureRetryMax();

@@ -17,8 +17,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes {@code triggers.approved}. A record is acknowledged (its offset committed) only once its run reached a
- * terminal state and the outcome is on Kafka; ledger or Kafka failures are retried with backoff, never skipped.
+ * Consumes {@code triggers.approved}. A record is acknowledged only once its run reached a terminal state and the
+ * outcome is on Kafka; ledger or Kafka failures are retried with backoff, never skipped. Up to {@code max-in-flight}
+ * runs proceed at once, records of the same partition included: the connector's throttled commit strategy commits
+ * an offset only when every record before it is acknowledged, so a crash redelivers whatever was not finished (and
+ * the ledger's claim keeps a redelivered run from running twice).
  */
 @ApplicationScoped
 public class ApprovedConsumer {
@@ -34,6 +37,15 @@ public class ApprovedConsumer {
     @Inject
     MeterRegistry registry;
 
+    private volatile InFlightWindow window;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        window = new InFlightWindow(config.maxInFlight());
+        io.micrometer.core.instrument.Gauge.builder("dispatcher_runs_in_flight", window, InFlightWindow::inFlight)
+                .description("Runs being dispatched in this replica").register(registry);
+    }
+
     @Incoming(Topics.APPROVED)
     public Uni<Void> consume(Message<CloudEvent> message) {
         TriggerEvent event;
@@ -44,9 +56,12 @@ public class ApprovedConsumer {
             registry.counter("dispatcher_invalid_events_total").increment();
             return Uni.createFrom().completionStage(message.ack());
         }
-        return dispatcher.dispatch(event)
+        // The stream moves on to the next record as soon as this one holds a slot; the run goes on by itself.
+        return Uni.createFrom().completionStage(window.acquire()).invoke(() -> dispatcher.dispatch(event)
                 .onFailure().invoke(e -> LOG.warnf(e, "Dispatching run %s failed; retrying", event.id()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), config.infrastructureRetryMax()).indefinitely()
-                .chain(() -> Uni.createFrom().completionStage(message.ack()));
+                .chain(() -> Uni.createFrom().completionStage(message.ack()))
+                .eventually(window::release)
+                .subscribe().with(ok -> { }, e -> LOG.errorf(e, "Run %s was not acknowledged", event.id())));
     }
 }
