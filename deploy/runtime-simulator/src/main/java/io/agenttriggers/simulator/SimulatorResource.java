@@ -37,8 +37,13 @@ import java.util.concurrent.atomic.AtomicReference;
 @Produces(MediaType.APPLICATION_JSON)
 public class SimulatorResource {
 
-    /** Bound on remembered runs and keys, so a long benchmark cannot exhaust memory. */
+    /** Bound on remembered keys, so a long benchmark cannot exhaust memory. */
     static final int MAX_REMEMBERED = 200_000;
+    /**
+     * Bound on remembered runs (each holds its result, an echo of the payload): only 202-then-poll needs them, and
+     * only for a while. 200,000 of them filled the stack's 256 MiB heap during a benchmark.
+     */
+    static final int MAX_RUNS = 20_000;
 
     @Inject
     ObjectMapper mapper;
@@ -49,18 +54,18 @@ public class SimulatorResource {
     private static final AtomicReference<SimulatorSettings> SETTINGS =
             new AtomicReference<>(SimulatorSettings.defaults());
     private static final AtomicLong TOTAL = new AtomicLong();
-    private static final Map<String, Long> BY_KEY = bounded();
-    private static final Map<String, SimRun> RUNS = bounded();
-    private static final Map<String, String> RUN_BY_KEY = bounded();
+    private static final Map<String, Long> BY_KEY = bounded(MAX_REMEMBERED);
+    private static final Map<String, SimRun> RUNS = bounded(MAX_RUNS);
+    private static final Map<String, String> RUN_BY_KEY = bounded(MAX_REMEMBERED);
 
     record SimRun(String agentRunId, JsonNode result, long completeAtMillis, double costUsd, int llmCalls) {
     }
 
-    private static <V> Map<String, V> bounded() {
+    private static <V> Map<String, V> bounded(int max) {
         return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                return size() > MAX_REMEMBERED;
+                return size() > max;
             }
         });
     }
