@@ -1,0 +1,30 @@
+package io.agenttriggers.cron.messaging;
+
+import io.agenttriggers.common.event.KafkaSend;
+import io.agenttriggers.common.event.Topics;
+import io.agenttriggers.common.event.TriggerEvent;
+import io.agenttriggers.common.event.TriggerEventCodec;
+import io.cloudevents.CloudEvent;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/** Publishes schedule fires to {@code triggers.inbound}; the Uni completes only once Kafka acknowledged. */
+@ApplicationScoped
+public class EventPublisher {
+
+    /** A claim round sends up to a batch of events at once; they wait here for the producer. */
+    @Inject
+    @Channel(Topics.INBOUND)
+    @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 20_000)
+    MutinyEmitter<CloudEvent> inbound;
+
+    public Uni<Void> publish(TriggerEvent event) {
+        return KafkaSend.send(inbound, TriggerEventCodec.toCloudEvent(event), event.partitionKey())
+                .ifNoItem().after(Duration.ofSeconds(15)).fail();
+    }
+}
