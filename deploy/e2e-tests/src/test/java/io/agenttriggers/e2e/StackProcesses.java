@@ -46,14 +46,24 @@ final class StackProcesses {
     }
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
-    private final List<Process> processes = new ArrayList<>();
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, String> modules = new LinkedHashMap<>();
     private final Path root;
     private final Path logs;
 
+    /** Every service of the stack. */
     StackProcesses() {
+        this(MODULES.keySet().toArray(String[]::new));
+    }
+
+    /** Only the named services (names of {@link #MODULES}). */
+    StackProcesses(String... services) {
         String configured = System.getProperty("triggers.repo.root");
         root = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath().getParent().getParent();
         logs = Path.of("target", "e2e-logs").toAbsolutePath();
+        for (String s : services) {
+            modules.put(s, MODULES.get(s));
+        }
     }
 
     String url(String service) {
@@ -66,40 +76,78 @@ final class StackProcesses {
 
     void start() throws IOException {
         Files.createDirectories(logs);
-        for (String name : MODULES.keySet()) {
+        for (String name : modules.keySet()) {
             ports.put(name, freePort());
         }
-        for (Map.Entry<String, String> e : MODULES.entrySet()) {
-            Path jar = root.resolve(e.getValue()).resolve("target/quarkus-app/quarkus-run.jar");
-            if (!Files.exists(jar)) {
-                throw new IllegalStateException(jar + " is missing: build the modules first (./mvnw package)");
-            }
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
-            properties(e.getKey()).forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.add("-jar");
-            command.add(jar.toString());
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log(e.getKey()).toFile());
-            pb.environment().put("TRIGGERS_ADMIN_TOKEN", ADMIN_TOKEN);
-            pb.environment().put("TRIGGERS_SECRETS_KEY", SECRETS_KEY);
-            processes.add(pb.start());
+        for (Map.Entry<String, String> e : modules.entrySet()) {
+            launch(e.getKey(), e.getKey());
         }
-        for (String name : MODULES.keySet()) {
-            org.awaitility.Awaitility.await(name + " ready (log: " + log(name) + ")")
-                    .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> ready(name));
+        for (String name : modules.keySet()) {
+            awaitReady(name);
         }
+    }
+
+    /**
+     * Starts one more replica of a service, configured like it (same topics, groups and cluster), on a port of its
+     * own; {@code name} tells the replicas apart (URLs, logs).
+     */
+    void startReplica(String name, String service) throws IOException {
+        ports.put(name, freePort());
+        launch(name, service);
+        awaitReady(name);
+    }
+
+    /** Kills a process the hard way (SIGKILL: no shutdown hooks, nothing flushed). */
+    void kill(String name) throws InterruptedException {
+        Process p = processes.remove(name);
+        p.destroyForcibly();
+        p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private void launch(String name, String service) throws IOException {
+        Path jar = root.resolve(MODULES.get(service)).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the modules first (./mvnw package)");
+        }
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC"));
+        properties(service).forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-Dquarkus.http.port=" + ports.get(name));
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log(name).toFile());
+        pb.environment().put("TRIGGERS_ADMIN_TOKEN", ADMIN_TOKEN);
+        pb.environment().put("TRIGGERS_SECRETS_KEY", SECRETS_KEY);
+        processes.put(name, pb.start());
+    }
+
+    private void awaitReady(String name) {
+        org.awaitility.Awaitility.await(name + " ready (log: " + log(name) + ")")
+                .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+                .until(() -> ready(name));
     }
 
     private Map<String, String> properties(String service) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("quarkus.http.port", ports.get(service).toString());
         p.put("quarkus.http.host", "127.0.0.1");
         switch (service) {
             case "api-gateway" -> {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));
+                p.put(channel("incoming", "triggers.outcomes"), TOPICS.get("triggers.outcomes"));
                 p.put("quarkus.rest-client.dispatcher.url", url("agent-dispatcher"));
+            }
+            case "cron-service" -> {
+                p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));
+                p.put(channel("incoming", "triggers.outcomes"), TOPICS.get("triggers.outcomes"));
+                p.put("mp.messaging.incoming.\"triggers.outcomes\".group.id", "e2e-cron-" + SUFFIX);
+                p.put("triggers.cron-service.cluster", "e2e-" + SUFFIX);
+                if (ports.containsKey("agent-dispatcher")) {
+                    p.put("quarkus.rest-client.dispatcher.url", url("agent-dispatcher"));
+                }
+                if (ports.containsKey("governance-service")) {
+                    p.put("quarkus.rest-client.governance.url", url("governance-service"));
+                }
             }
             case "governance-service" -> {
                 p.put(channel("incoming", "triggers.inbound"), TOPICS.get("triggers.inbound"));
@@ -142,10 +190,10 @@ final class StackProcesses {
     }
 
     void stop() {
-        for (Process p : processes) {
+        for (Process p : processes.values()) {
             p.destroy();
         }
-        for (Process p : processes) {
+        for (Process p : processes.values()) {
             try {
                 if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
                     p.destroyForcibly();
