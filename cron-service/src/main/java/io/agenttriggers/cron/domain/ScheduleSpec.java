@@ -11,9 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** A schedule as registered ({@code /api/v1/schedules}), stored whole as JSON. */
+/**
+ * A schedule as registered ({@code /api/v1/schedules}), stored whole as JSON. {@code name} is optional (a label;
+ * the declarative file uses it to recognise its schedules).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ScheduleSpec(String tenantId, String eventName, String expression, String timezone, String description,
+public record ScheduleSpec(String tenantId, String name, String eventName, String expression, String timezone, String description,
         String focus, JsonNode payload, DispatchOptions options, Integer jitterSeconds, OverlapPolicy overlapPolicy,
         MisfirePolicy misfirePolicy, Duration catchUpWindow, OffsetDateTime startAt, OffsetDateTime endAt,
         Boolean enabled, GovernanceSpec governance) {
@@ -57,6 +60,9 @@ public record ScheduleSpec(String tenantId, String eventName, String expression,
         List<FieldError> errors = new ArrayList<>();
         if (tenantId == null || !IDENTIFIER.matcher(tenantId).matches()) {
             errors.add(new FieldError("tenantId", "is required: 1-128 letters, digits, '.', '_', ':' or '-'"));
+        }
+        if (name != null && (name.isBlank() || name.length() > 200)) {
+            errors.add(new FieldError("name", "must be 1-200 characters"));
         }
         if (eventName == null || !EVENT_NAME.matcher(eventName).matches()) {
             errors.add(new FieldError("eventName", "is required: 1-200 letters, digits, '.', '_', ':', '/' or '-'"));

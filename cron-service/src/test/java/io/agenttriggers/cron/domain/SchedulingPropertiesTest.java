@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
 /** Next-fire computation across DST, jitter bounds, and the misfire policies over arbitrary downtime. */
-class SchedulingProperties {
+class SchedulingPropertiesTest {
 
     static final List<String> ZONES = List.of("UTC", "America/New_York", "Europe/Berlin", "Australia/Sydney",
             "Asia/Kolkata", "America/Santiago", "Pacific/Chatham");

@@ -16,7 +16,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Route matching picks the most specific template: compared against a brute-force reading of the rule. */
-class RouteTableProperties {
+class RouteTableTest {
 
     static ApiTrigger trigger(String id, String path) {
         return new ApiTrigger(id, "acme", id, "POST", PathTemplate.parse(path), "e", ResponseMode.ASYNC, 30, null,

@@ -17,7 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Sanitization changes nothing but what it promises to strip. */
-class SanitizerProperties {
+class SanitizerTest {
 
     static final Set<String> DROP = Set.of("password", "__proto__");
     final Sanitizer sanitizer = new Sanitizer(DROP);
