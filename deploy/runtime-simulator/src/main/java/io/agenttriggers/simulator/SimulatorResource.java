@@ -57,6 +57,9 @@ public class SimulatorResource {
     private static final Map<String, Long> BY_KEY = bounded(MAX_REMEMBERED);
     private static final Map<String, SimRun> RUNS = bounded(MAX_RUNS);
     private static final Map<String, String> RUN_BY_KEY = bounded(MAX_REMEMBERED);
+    /** Agent runs actually started per Idempotency-Key (a repeat of a known key starts nothing). */
+    private static final Map<String, Long> STARTED_BY_KEY = bounded(MAX_REMEMBERED);
+    private static final AtomicLong STARTED = new AtomicLong();
 
     record SimRun(String agentRunId, JsonNode result, long completeAtMillis, double costUsd, int llmCalls) {
     }
@@ -109,8 +112,10 @@ public class SimulatorResource {
         SimRun run = new SimRun(agentRunId, result,
                 System.currentTimeMillis() + (async ? s.asyncCompletionMs() : 0), s.costUsd(), s.llmCalls());
         RUNS.put(agentRunId, run);
+        STARTED.incrementAndGet();
         if (key != null) {
             RUN_BY_KEY.put(key, agentRunId);
+            STARTED_BY_KEY.merge(key, 1L, Long::sum);
         }
         return describe(run, async);
     }
@@ -153,8 +158,12 @@ public class SimulatorResource {
     public Map<String, Object> stats() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("total", TOTAL.get());
+        out.put("started", STARTED.get());
         synchronized (BY_KEY) {
             out.put("byIdempotencyKey", new TreeMap<>(BY_KEY));
+        }
+        synchronized (STARTED_BY_KEY) {
+            out.put("startedByIdempotencyKey", new TreeMap<>(STARTED_BY_KEY));
         }
         return out;
     }
@@ -163,7 +172,9 @@ public class SimulatorResource {
     @Path("stats")
     public Response reset() {
         TOTAL.set(0);
+        STARTED.set(0);
         BY_KEY.clear();
+        STARTED_BY_KEY.clear();
         return Response.noContent().build();
     }
 

@@ -1,0 +1,134 @@
+package io.agenttriggers.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agenttriggers.common.event.Topics;
+import io.agenttriggers.common.event.TriggerData;
+import io.agenttriggers.common.event.TriggerEvent;
+import io.agenttriggers.common.event.TriggerEventCodec;
+import io.agenttriggers.common.event.TriggerType;
+import io.agenttriggers.common.testing.KafkaTestClient;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two agent-dispatcher replicas take 1,000 approved events, 30 % of them repeating an earlier dedup key; one replica
+ * is killed with SIGKILL while runs are in flight. Every dedup key must end with exactly one succeeded run, every
+ * other event as a duplicate, and the runtime must have started exactly one agent run per succeeded run.
+ */
+class DispatcherFailoverIT {
+
+    static final StackProcesses STACK = new StackProcesses("runtime-simulator", "agent-dispatcher");
+    static final String ADMIN = "Bearer " + StackProcesses.ADMIN_TOKEN;
+    static final String TENANT = "e2e-dispatch-" + StackProcesses.SUFFIX;
+    static final int EVENTS = 1000;
+    static final int KEYS = 700;
+
+    @BeforeAll
+    static void start() throws Exception {
+        STACK.start();
+        STACK.startReplica("agent-dispatcher-2", "agent-dispatcher");
+    }
+
+    @AfterAll
+    static void stop() {
+        STACK.stop();
+    }
+
+    static double runs(String replica) {
+        String metrics = given().baseUri(STACK.url(replica)).get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("dispatcher_runs_total{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void everyDedupKeyRunsExactlyOnceThroughADispatcherCrash() throws Exception {
+        // Slow enough that runs are in flight when the replica dies.
+        given().baseUri(STACK.url("runtime-simulator")).contentType("application/json")
+                .body("{\"latencyMs\":100}").put("/v1/config").then().statusCode(200);
+        String approved = StackProcesses.TOPICS.get(Topics.APPROVED);
+        for (int i = 0; i < EVENTS; i++) {
+            int key = i < KEYS ? i : (i * 7) % KEYS;
+            TriggerEvent event = TriggerEvent.builder(TriggerType.API, "/e2e/dispatch", "order.e" + (key % 6), TENANT)
+                    .dedupKey("order-" + key)
+                    .data(TriggerData.of(io.agenttriggers.common.event.EventJson.MAPPER.createObjectNode()
+                            .put("key", key)))
+                    .build();
+            KafkaTestClient.produce(approved, event.partitionKey(), TriggerEventCodec.toCloudEvent(event));
+        }
+        Awaitility.await("the replica took a share").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
+                .until(() -> runs("agent-dispatcher-2") >= 30);
+        STACK.kill("agent-dispatcher-2");
+
+        List<Map<String, Object>> ledger = new ArrayList<>();
+        Awaitility.await("every event has a terminal run").atMost(4, TimeUnit.MINUTES).pollInterval(Duration.ofSeconds(2))
+                .until(() -> {
+                    ledger.clear();
+                    ledger.addAll(runs());
+                    return ledger.size() >= EVENTS && ledger.stream().allMatch(r -> terminal((String) r.get("status")));
+                });
+
+        Map<String, Object> started = given().baseUri(STACK.url("runtime-simulator")).get("/v1/stats")
+                .then().statusCode(200).extract().path("startedByIdempotencyKey");
+        Map<String, List<String>> succeededByKey = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> run : ledger) {
+            String status = (String) run.get("status");
+            String runId = (String) run.get("runId");
+            Number startedForRun = (Number) started.get(runId);
+            if ("succeeded".equals(status)) {
+                succeededByKey.computeIfAbsent((String) run.get("dedupKey"), k -> new ArrayList<>()).add(runId);
+                if (startedForRun == null || startedForRun.longValue() != 1) {
+                    problems.add(runId + ": the runtime started " + startedForRun + " agent runs");
+                }
+            } else if ("duplicate".equals(status)) {
+                if (startedForRun != null) {
+                    problems.add(runId + " (duplicate) reached the runtime");
+                }
+            } else {
+                problems.add(runId + " ended " + status);
+            }
+        }
+        assertThat(ledger).hasSize(EVENTS);
+        assertThat(succeededByKey).hasSize(KEYS);
+        succeededByKey.forEach((key, ids) -> {
+            if (ids.size() != 1) {
+                problems.add(key + " succeeded " + ids.size() + " times");
+            }
+        });
+        System.out.printf("dispatcher failover: %d events, %d keys each run once, %d duplicates%n", ledger.size(),
+                succeededByKey.size(), ledger.size() - succeededByKey.size());
+        assertThat(problems).isEmpty();
+    }
+
+    static boolean terminal(String status) {
+        return !"queued".equals(status) && !"running".equals(status);
+    }
+
+    static List<Map<String, Object>> runs() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            var request = given().baseUri(STACK.url("agent-dispatcher")).header("Authorization", ADMIN)
+                    .queryParam("tenantId", TENANT).queryParam("limit", 500);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            JsonPath page = request.get("/api/v1/runs").then().statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> items = page.getList("items");
+            out.addAll(items);
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+        return out;
+    }
+}
