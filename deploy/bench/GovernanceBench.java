@@ -33,7 +33,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * plain consumer→producer copy does (mode {@code copy}, the baseline: Kafka's cost of one hop with acks=all and
  * commits after the send). Latency is measured from each event's due time (open model, no coordinated omission).
  *
- * <p>Usage: GovernanceBench bootstrap mode inTopic outTopic tenant rate seconds burst
+ * <p>Usage: GovernanceBench bootstrap mode inTopic outTopic tenant rate seconds burst [subject]
+ * <br>{@code subject}: match arrivals by their CloudEvent subject (outcomes name their run there), not their id;
+ * the dispatcher benchmark uses it
  * <br>prints {@code saturated_per_s=… p50_ms=… p95_ms=… p99_ms=… missing=…}
  */
 public class GovernanceBench {
@@ -47,6 +49,8 @@ public class GovernanceBench {
         int rate = Integer.parseInt(args[5]);
         int seconds = Integer.parseInt(args[6]);
         int burst = Integer.parseInt(args[7]);
+        // Outcomes carry the run id (= the event id) as their subject, not as their id.
+        boolean bySubject = args.length > 8 && args[8].equals("subject");
 
         AtomicBoolean running = new AtomicBoolean(true);
         Thread copier = null;
@@ -57,7 +61,8 @@ public class GovernanceBench {
         Map<String, Long> due = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger arrived = new AtomicInteger();
-        Thread reader = new Thread(() -> read(bootstrap, out, due, latencies, arrived, running), "reader");
+        Thread reader = new Thread(() -> read(bootstrap, out, due, latencies, arrived, running, bySubject),
+                "reader");
         reader.start();
         Thread.sleep(3000); // the reader's assignment and seek to the end
 
@@ -125,7 +130,7 @@ public class GovernanceBench {
     }
 
     static void read(String bootstrap, String topic, Map<String, Long> due, List<Long> latencies,
-            AtomicInteger arrived, AtomicBoolean running) {
+            AtomicInteger arrived, AtomicBoolean running, boolean bySubject) {
         try (KafkaConsumer<String, CloudEvent> consumer = consumer(bootstrap, "bench-reader-" + UUID.randomUUID())) {
             List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -135,7 +140,7 @@ public class GovernanceBench {
             while (running.get()) {
                 for (ConsumerRecord<String, CloudEvent> r : consumer.poll(Duration.ofMillis(20))) {
                     long now = System.nanoTime();
-                    Long at = due.remove(r.value().getId());
+                    Long at = due.remove(bySubject ? r.value().getSubject() : r.value().getId());
                     if (at == null) {
                         continue;
                     }

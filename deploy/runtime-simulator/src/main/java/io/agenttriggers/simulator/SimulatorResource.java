@@ -84,8 +84,9 @@ public class SimulatorResource {
         SimulatorSettings s = SETTINGS.get();
         long latency = s.latencyMs() + (s.latencyJitterMs() > 0
                 ? ThreadLocalRandom.current().nextLong(s.latencyJitterMs() + 1) : 0);
-        return Uni.createFrom().item(() -> answer(key, request, s))
-                .onItem().delayIt().by(Duration.ofMillis(Math.max(latency, 0)));
+        Uni<Response> answer = Uni.createFrom().item(() -> answer(key, request, s));
+        // Mutiny refuses a zero delay: latencyMs 0 answers at once.
+        return latency > 0 ? answer.onItem().delayIt().by(Duration.ofMillis(latency)) : answer;
     }
 
     private Response answer(String key, JsonNode request, SimulatorSettings s) {
