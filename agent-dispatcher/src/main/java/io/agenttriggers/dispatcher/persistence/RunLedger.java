@@ -41,24 +41,30 @@ public class RunLedger {
      */
     public Uni<Claim> claim(TriggerEvent event, Duration window) {
         UUID runId = UUID.fromString(event.id());
+        // Fewest round trips for the common case (a new key): the claim answers its own run id when it took the
+        // key, and the run row comes back from its insert; only a repeat reads the owner and an existing row.
         return pool.withTransaction(tx -> tx.preparedQuery("insert into dispatch.idempotency_keys "
                                 + "(tenant_id, dedup_key, run_id, expires_at) values ($1, $2, $3, now() + $4 * interval '1 millisecond') "
                                 + "on conflict (tenant_id, dedup_key) do update set run_id = excluded.run_id, "
-                                + "expires_at = excluded.expires_at where dispatch.idempotency_keys.expires_at < now()")
+                                + "expires_at = excluded.expires_at where dispatch.idempotency_keys.expires_at < now() "
+                                + "returning run_id")
                         .execute(Tuple.of(event.tenantId(), event.dedupKey(), runId, window.toMillis()))
-                        .chain(() -> tx.preparedQuery("select run_id from dispatch.idempotency_keys "
-                                        + "where tenant_id = $1 and dedup_key = $2")
-                                .execute(Tuple.of(event.tenantId(), event.dedupKey())))
-                        .chain(rows -> {
-                            UUID owner = rows.iterator().next().getUUID("run_id");
+                        .chain(taken -> taken.size() > 0 ? Uni.createFrom().item(runId)
+                                : tx.preparedQuery("select run_id from dispatch.idempotency_keys "
+                                                + "where tenant_id = $1 and dedup_key = $2")
+                                        .execute(Tuple.of(event.tenantId(), event.dedupKey()))
+                                        .map(rows -> rows.iterator().next().getUUID("run_id")))
+                        .chain(owner -> {
                             boolean duplicate = !owner.equals(runId);
                             return insertRun(tx, event, duplicate ? owner : null)
-                                    .chain(() -> find(tx, event.id()))
+                                    .chain(inserted -> inserted.isPresent() ? Uni.createFrom().item(inserted)
+                                            : find(tx, event.id()))
                                     .map(run -> new Claim(run.orElseThrow(), duplicate));
                         }));
     }
 
-    private static Uni<Void> insertRun(SqlClient tx, TriggerEvent event, UUID originalRunId) {
+    /** The new run row, or empty when it exists already (a redelivery). */
+    private Uni<Optional<RunRecord>> insertRun(SqlClient tx, TriggerEvent event, UUID originalRunId) {
         boolean duplicate = originalRunId != null;
         Tuple values = Tuple.tuple()
                 .addUUID(UUID.fromString(event.id()))
@@ -76,9 +82,9 @@ public class RunLedger {
         return tx.preparedQuery("insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, "
                         + "dedup_key, status, original_run_id, traceparent, event_time, finished_at, event) "
                         + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, cast(cast($12 as text) as jsonb)) "
-                        + "on conflict (run_id) do nothing")
+                        + "on conflict (run_id) do nothing returning " + COLUMNS)
                 .execute(values)
-                .replaceWithVoid();
+                .map(rows -> rows.size() == 0 ? Optional.<RunRecord>empty() : Optional.of(map(rows.iterator().next())));
     }
 
     /** A run governance rejected: recorded once, terminal at once, its outcome already published by governance. */
@@ -153,14 +159,14 @@ public class RunLedger {
     }
 
     public Uni<Void> recordAttempt(String runId, Attempt attempt) {
-        return pool.preparedQuery("insert into dispatch.attempts (run_id, number, path, started_at, duration_ms, "
-                        + "status_code, error_class, error) values ($1, (select coalesce(max(number), 0) + 1 from "
-                        + "dispatch.attempts where run_id = $1), $2, $3, $4, $5, $6, $7)")
+        // One statement: the attempt row and the run's attempt count.
+        return pool.preparedQuery("with attempt as (insert into dispatch.attempts (run_id, number, path, started_at, "
+                        + "duration_ms, status_code, error_class, error) values ($1, (select coalesce(max(number), 0) + 1 "
+                        + "from dispatch.attempts where run_id = $1), $2, $3, $4, $5, $6, $7)) "
+                        + "update dispatch.runs set attempts = attempts + 1 where run_id = $1")
                 .execute(Tuple.tuple().addUUID(UUID.fromString(runId)).addString(attempt.path())
                         .addOffsetDateTime(attempt.startedAt()).addLong(attempt.durationMs())
                         .addInteger(attempt.statusCode()).addString(attempt.errorClass()).addString(attempt.error()))
-                .chain(() -> pool.preparedQuery("update dispatch.runs set attempts = attempts + 1 where run_id = $1")
-                        .execute(Tuple.of(UUID.fromString(runId))))
                 .replaceWithVoid();
     }
 
@@ -179,9 +185,11 @@ public class RunLedger {
                 .addInteger(llmCalls);
         return pool.preparedQuery("update dispatch.runs set status = $2, reason = $3, decision_mode = $4, "
                         + "agent_run_id = $5, result = cast(cast($6 as text) as jsonb), error = $7, cost_usd = $8, llm_calls = $9, "
-                        + "finished_at = now() where run_id = $1 and status in ('queued', 'running')")
+                        + "finished_at = now() where run_id = $1 and status in ('queued', 'running') returning " + COLUMNS)
                 .execute(values)
-                .chain(() -> find(runId))
+                // Already terminal (a redelivery): the first terminal state stands, read it.
+                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(Optional.of(map(rows.iterator().next())))
+                        : find(runId))
                 .map(Optional::orElseThrow);
     }
 
