@@ -12,7 +12,6 @@ import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agenttriggers.common.event.CloudEventConformance;
-import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerEventCodec;

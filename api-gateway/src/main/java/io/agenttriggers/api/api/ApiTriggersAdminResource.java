@@ -5,6 +5,7 @@ import io.agenttriggers.api.persistence.RouteRegistry;
 import io.agenttriggers.api.persistence.TriggerStore;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Page;
+import io.agenttriggers.common.problem.IfMatch;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.Roles;
@@ -98,7 +99,7 @@ public class ApiTriggersAdminResource {
     public Uni<Response> update(@PathParam("id") String id, ApiTriggerSpec spec,
             @HeaderParam("If-Match") String ifMatch) {
         check(spec);
-        Integer expected = expectedVersion(ifMatch);
+        Integer expected = IfMatch.version(ifMatch);
         return visible(id).chain(existing -> {
             if (!"api".equals(existing.managedBy())) {
                 throw new ProblemException(409, "managed_by_file", "Conflict", "This trigger comes from the "
@@ -161,15 +162,4 @@ public class ApiTriggersAdminResource {
         return e;
     }
 
-    static Integer expectedVersion(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
-            return null;
-        }
-        String v = ifMatch.trim().replace("W/", "").replace("\"", "");
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("invalid_if_match", "If-Match must be a version number we handed out");
-        }
-    }
 }

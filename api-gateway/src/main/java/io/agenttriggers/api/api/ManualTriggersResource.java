@@ -1,10 +1,7 @@
 package io.agenttriggers.api.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agenttriggers.api.config.ApiGatewayConfig;
 import io.agenttriggers.api.domain.JsonBodies;
 import io.agenttriggers.api.domain.ManualTriggerSpec;
@@ -13,28 +10,19 @@ import io.agenttriggers.api.persistence.ConfirmationStore;
 import io.agenttriggers.api.persistence.ManualTriggerStore;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.ResponseMode;
-import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.event.TriggerData;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerType;
-import io.agenttriggers.common.page.Page;
-import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
-import io.agenttriggers.common.security.Roles;
 import io.agenttriggers.common.security.TenantScope;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -43,8 +31,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -131,7 +117,7 @@ public class ManualTriggersResource {
                 return confirm(trigger, payload, principal);
             }
             return confirmations.redeem(token.trim()).chain(redeemed -> {
-                Pending pending = redeemed.map(ManualTriggersResource::pending).orElseThrow(() ->
+                Pending pending = redeemed.map(json -> EventJson.read(json, Pending.class)).orElseThrow(() ->
                         new ProblemException(409, "confirmation_invalid", "Conflict", "The confirmation token is "
                                 + "unknown, expired or already used; call again without it for a new one"));
                 if (!pending.triggerId().equals(trigger.id()) || !pending.principal().equals(principal)) {
@@ -151,7 +137,7 @@ public class ManualTriggersResource {
     private Uni<Response> confirm(ManualTriggerStore.Stored trigger, JsonNode payload, String principal) {
         Duration ttl = Duration.ofSeconds(trigger.spec().confirmationTtl());
         OffsetDateTime expiresAt = OffsetDateTime.now().plus(ttl);
-        String pending = TriggerRunsJson.write(new Pending(trigger.id(), principal, payload));
+        String pending = EventJson.write(new Pending(trigger.id(), principal, payload));
         return confirmations.issue(pending, ttl).map(token -> {
             registry.counter("api_manual_confirmations_total", "result", "issued").increment();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -187,22 +173,5 @@ public class ManualTriggersResource {
         return sanitizer.sanitize(bodies.parse(body));
     }
 
-    private static Pending pending(String json) {
-        try {
-            return EventJson.MAPPER.readValue(json, Pending.class);
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable confirmation", e);
-        }
-    }
 
-    /** JSON of what a confirmation stands for. */
-    private static final class TriggerRunsJson {
-        static String write(Object o) {
-            try {
-                return EventJson.MAPPER.writeValueAsString(o);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
 }

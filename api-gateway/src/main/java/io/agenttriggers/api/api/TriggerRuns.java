@@ -2,9 +2,9 @@ package io.agenttriggers.api.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agenttriggers.api.client.DispatcherClient;
+import io.agenttriggers.api.messaging.TriggerPublisher;
 import io.agenttriggers.api.persistence.AcceptedRuns;
 import io.agenttriggers.api.persistence.IdempotencyStore;
-import io.agenttriggers.api.messaging.TriggerPublisher;
 import io.agenttriggers.common.event.ResponseMode;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.problem.ProblemException;

@@ -11,7 +11,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -79,7 +78,7 @@ public class ApiKeyStore {
                 .execute(Tuple.tuple().addUUID(id).addString(tenantId).addString(name)
                         .addValue(Buffer.buffer(hash(key))).addString(key.substring(0, PREFIX.length() + 6))
                         .addArrayOfString(triggers == null ? null : triggers.toArray(String[]::new))
-                        .addString(rateLimit == null ? null : json(rateLimit)).addOffsetDateTime(expiresAt))
+                        .addString(rateLimit == null ? null : EventJson.write(rateLimit)).addOffsetDateTime(expiresAt))
                 .map(rows -> new Created(map(rows.iterator().next()), key));
     }
 
@@ -88,14 +87,15 @@ public class ApiKeyStore {
         if (presented == null || !presented.startsWith(PREFIX) || presented.length() > 100) {
             return Uni.createFrom().item(Optional.empty());
         }
-        String cacheKey = Base64.getEncoder().encodeToString(hash(presented));
+        byte[] hash = hash(presented);
+        String cacheKey = Base64.getEncoder().encodeToString(hash);
         Cached c = cache.get(cacheKey);
         long now = System.nanoTime();
         if (c != null && c.expiresAt() - now > 0) {
             return Uni.createFrom().item(c.key());
         }
         return pool.preparedQuery("select " + COLUMNS + " from api.api_keys where key_hash = $1")
-                .execute(Tuple.of(Buffer.buffer(hash(presented))))
+                .execute(Tuple.of(Buffer.buffer(hash)))
                 .map(rows -> rows.size() == 0 ? Optional.<ApiKey>empty() : Optional.of(map(rows.iterator().next())))
                 .invoke(found -> {
                     if (cache.size() >= MAX_CACHED) {
@@ -106,7 +106,7 @@ public class ApiKeyStore {
     }
 
     public Uni<Optional<ApiKey>> find(String id) {
-        UUID uuid = TriggerStore.parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -128,7 +128,7 @@ public class ApiKeyStore {
 
     /** Revokes the key (idempotent); the record stays for the audit trail. */
     public Uni<Optional<ApiKey>> revoke(String id) {
-        UUID uuid = TriggerStore.parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -144,21 +144,11 @@ public class ApiKeyStore {
         String rate = r.getString("rate_limit");
         return new ApiKey(r.getUUID("id").toString(), r.getString("tenant_id"), r.getString("name"),
                 r.getString("key_prefix"), triggers == null ? null : List.of(triggers),
-                rate == null ? null : rateLimit(rate), r.getOffsetDateTime("expires_at"),
+                rate == null ? null : EventJson.read(rate, RateLimitSpec.class), r.getOffsetDateTime("expires_at"),
                 r.getOffsetDateTime("revoked_at"), r.getOffsetDateTime("created_at"));
     }
 
-    private static RateLimitSpec rateLimit(String json) {
-        try {
-            return EventJson.MAPPER.readValue(json, RateLimitSpec.class);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private static String json(Object o) {
-        return TriggerStore.json(o);
-    }
 
     static byte[] hash(String key) {
         try {

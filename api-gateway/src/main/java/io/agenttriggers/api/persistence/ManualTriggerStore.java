@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,24 +36,24 @@ public class ManualTriggerStore {
         return pool.preparedQuery("insert into api.manual_triggers (id, tenant_id, event_name, version, config) "
                         + "values ($1, $2, $3, 1, cast(cast($4 as text) as jsonb)) on conflict (tenant_id, event_name) "
                         + "do nothing returning " + COLUMNS)
-                .execute(Tuple.of(UUID.fromString(RunIds.next()), spec.tenantId(), spec.eventName(), json(spec)))
+                .execute(Tuple.of(UUID.fromString(RunIds.next()), spec.tenantId(), spec.eventName(), EventJson.write(spec)))
                 .map(ManualTriggerStore::first);
     }
 
     /** Empty when there is no such trigger. Tenant and event name cannot change. */
     public Uni<Optional<Stored>> update(String id, ManualTriggerSpec spec) {
-        UUID uuid = TriggerStore.parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
         return pool.preparedQuery("update api.manual_triggers set config = cast(cast($2 as text) as jsonb), "
                         + "version = version + 1, updated_at = now() where id = $1 returning " + COLUMNS)
-                .execute(Tuple.of(uuid, json(spec)))
+                .execute(Tuple.of(uuid, EventJson.write(spec)))
                 .map(ManualTriggerStore::first);
     }
 
     public Uni<Boolean> delete(String id) {
-        UUID uuid = TriggerStore.parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(false);
         }
@@ -63,7 +62,7 @@ public class ManualTriggerStore {
     }
 
     public Uni<Optional<Stored>> find(String id) {
-        UUID uuid = TriggerStore.parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -97,21 +96,11 @@ public class ManualTriggerStore {
     private static List<Stored> all(Iterable<Row> rows) {
         List<Stored> out = new ArrayList<>();
         for (Row r : rows) {
-            out.add(new Stored(r.getUUID("id").toString(), spec(r.getString("config")), r.getInteger("version"),
+            out.add(new Stored(r.getUUID("id").toString(), EventJson.read(r.getString("config"), ManualTriggerSpec.class), r.getInteger("version"),
                     r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at")));
         }
         return out;
     }
 
-    private static ManualTriggerSpec spec(String json) {
-        try {
-            return EventJson.MAPPER.readValue(json, ManualTriggerSpec.class);
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable manual trigger", e);
-        }
-    }
 
-    private static String json(ManualTriggerSpec spec) {
-        return TriggerStore.json(spec);
-    }
 }

@@ -3,6 +3,7 @@ package io.agenttriggers.api.persistence;
 import io.agenttriggers.api.config.ApiGatewayConfig;
 import io.agenttriggers.api.domain.ApiTriggerSpec;
 import io.agenttriggers.common.declarative.DeclarativeFiles;
+import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -122,7 +123,7 @@ public class TriggerFile {
                 return Uni.createFrom().voidItem();
             }
             keep.add(existing.id());
-            if (TriggerStore.json(existing.spec()).equals(TriggerStore.json(spec))) {
+            if (EventJson.write(existing.spec()).equals(EventJson.write(spec))) {
                 return Uni.createFrom().voidItem();
             }
             return store.update(existing.id(), spec, null, routes::staticOwner)

@@ -12,7 +12,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +72,7 @@ public class TriggerStore {
      */
     public Uni<Stored> create(ApiTriggerSpec spec, String managedBy, Function<String, String> staticRoutes) {
         UUID id = UUID.fromString(RunIds.next());
-        String config = json(spec);
+        String config = EventJson.write(spec);
         return pool.withTransaction(tx -> lockAndCheck(tx, id, spec, staticRoutes)
                 .chain(() -> tx.preparedQuery("insert into api.triggers (id, tenant_id, name, method, path, enabled, "
                                 + "version, managed_by, config) values ($1, $2, $3, $4, $5, $6, 1, $7, "
@@ -90,7 +89,7 @@ public class TriggerStore {
     public Uni<Stored> update(String id, ApiTriggerSpec spec, Integer expectedVersion,
             Function<String, String> staticRoutes) {
         UUID uuid = UUID.fromString(id);
-        String config = json(spec);
+        String config = EventJson.write(spec);
         return pool.withTransaction(tx -> lockAndCheck(tx, uuid, spec, staticRoutes)
                 .chain(() -> tx.preparedQuery("select version from api.triggers where id = $1").execute(Tuple.of(uuid)))
                 .chain(rows -> {
@@ -113,7 +112,7 @@ public class TriggerStore {
     }
 
     public Uni<Boolean> delete(String id) {
-        UUID uuid = parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(false);
         }
@@ -161,7 +160,7 @@ public class TriggerStore {
     }
 
     private Uni<Optional<Stored>> find(SqlClient client, String id) {
-        UUID uuid = parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -205,33 +204,12 @@ public class TriggerStore {
     private static List<Stored> all(Iterable<Row> rows) {
         List<Stored> out = new ArrayList<>();
         for (Row r : rows) {
-            out.add(new Stored(r.getUUID("id").toString(), spec(r.getString("config")), r.getInteger("version"),
+            out.add(new Stored(r.getUUID("id").toString(), EventJson.read(r.getString("config"), ApiTriggerSpec.class), r.getInteger("version"),
                     r.getString("managed_by"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at")));
         }
         return out;
     }
 
-    static ApiTriggerSpec spec(String json) {
-        try {
-            return EventJson.MAPPER.readValue(json, ApiTriggerSpec.class);
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable API trigger registration", e);
-        }
-    }
 
-    static String json(Object spec) {
-        try {
-            return EventJson.MAPPER.writeValueAsString(spec);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    static UUID parse(String id) {
-        try {
-            return id == null || id.length() != 36 ? null : UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }

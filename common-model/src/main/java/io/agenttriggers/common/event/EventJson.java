@@ -24,4 +24,22 @@ public final class EventJson {
 
     private EventJson() {
     }
+
+    /** JSON text of a value the services themselves built (a failure is a bug, not bad input). */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /** Reads JSON the services stored themselves (configurations in their own tables). */
+    public static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable stored " + type.getSimpleName(), e);
+        }
+    }
 }

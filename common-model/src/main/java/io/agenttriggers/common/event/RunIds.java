@@ -17,6 +17,15 @@ public final class RunIds {
     }
 
     /** True for a canonical UUID string of version 7. */
+    /** The UUID of an id from a URL, or null when it is not one (so a lookup answers 404, not 400 or 500). */
+    public static java.util.UUID uuidOrNull(String id) {
+        try {
+            return id == null || id.length() != 36 ? null : java.util.UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     public static boolean isRunId(String candidate) {
         if (candidate == null || candidate.length() != 36) {
             return false;

@@ -6,6 +6,7 @@ import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.page.Page;
+import io.agenttriggers.common.problem.IfMatch;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.Roles;
@@ -14,7 +15,6 @@ import io.agenttriggers.cron.client.LedgerClient;
 import io.agenttriggers.cron.config.CronServiceConfig;
 import io.agenttriggers.cron.domain.CronExpression;
 import io.agenttriggers.cron.domain.FirePlanner;
-import io.agenttriggers.cron.domain.Jitter;
 import io.agenttriggers.cron.domain.ScheduleSpec;
 import io.agenttriggers.cron.messaging.EventPublisher;
 import io.agenttriggers.cron.persistence.Firer;
@@ -100,7 +100,7 @@ public class ScheduleResource {
         TenantScope.check(identity, spec.tenantId());
         UUID id = UUID.fromString(RunIds.next());
         Instant next = FirePlanner.first(cron, Instant.now(), instant(spec.startAt()), instant(spec.endAt()));
-        return store.create(id, spec, "api", next, due(id.toString(), spec, next))
+        return store.create(id, spec, "api", next, FirePlanner.dueAt(id.toString(), next, spec.jitter()))
                 // A schedule whose limits governance could not take is not kept.
                 .call(created -> governance.sync(created.id(), spec)
                         .onFailure().call(e -> store.delete(created.id())))
@@ -148,7 +148,7 @@ public class ScheduleResource {
     public Uni<Response> update(@PathParam("id") String id, ScheduleSpec spec,
             @HeaderParam("If-Match") String ifMatch) {
         CronExpression cron = check(spec);
-        Integer expected = expectedVersion(ifMatch);
+        Integer expected = IfMatch.version(ifMatch);
         return visible(id).chain(existing -> {
             if ("file".equals(existing.managedBy())) {
                 throw new ProblemException(409, "managed_by_file", "Conflict", "This schedule comes from the "
@@ -160,7 +160,7 @@ public class ScheduleResource {
                                 + existing.spec().tenantId())));
             }
             Instant next = FirePlanner.first(cron, Instant.now(), instant(spec.startAt()), instant(spec.endAt()));
-            return store.update(id, spec, expected, next, due(id, spec, next));
+            return store.update(id, spec, expected, next, FirePlanner.dueAt(id, next, spec.jitter()));
         }).onFailure(ScheduleStore.VersionConflict.class).transform(e -> new ProblemException(412, "version_conflict",
                         "Precondition failed", "The schedule is at version "
                         + ((ScheduleStore.VersionConflict) e).current + ", not " + expected))
@@ -210,7 +210,7 @@ public class ScheduleResource {
             CronExpression cron = s.spec().cron();
             Instant next = FirePlanner.first(cron, Instant.now(), instant(s.spec().startAt()),
                     instant(s.spec().endAt()));
-            return store.setPaused(id, false, null, next, due(id, s.spec(), next));
+            return store.setPaused(id, false, null, next, FirePlanner.dueAt(id, next, s.spec().jitter()));
         }).map(s -> s.orElseThrow(() -> notFound(id))).invoke(s -> firer.wake())
                 .map(s -> ScheduleView.of(s, nextTimes(s.spec().cron(), s, 5), null));
     }
@@ -335,9 +335,6 @@ public class ScheduleResource {
         return spec.cron();
     }
 
-    static Instant due(String id, ScheduleSpec spec, Instant next) {
-        return next == null ? null : next.plus(Jitter.delay(id, next, spec.jitter()));
-    }
 
     private static List<String> nextTimes(CronExpression cron, ScheduleStore.Stored s, int count) {
         if (s.paused() || !s.spec().isEnabled() || s.nextFireAt() == null) {
@@ -371,14 +368,4 @@ public class ScheduleResource {
         return t == null ? null : t.toInstant();
     }
 
-    static Integer expectedVersion(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(ifMatch.trim().replace("W/", "").replace("\"", ""));
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("invalid_if_match", "If-Match must be a version number we handed out");
-        }
-    }
 }

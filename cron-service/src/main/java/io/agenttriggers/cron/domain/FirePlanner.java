@@ -49,7 +49,7 @@ public final class FirePlanner {
         List<Instant> fires = new ArrayList<>();
         Instant resumeAfter;
         int misfired = 0;
-        Instant dueAt = nominal.plus(Jitter.delay(s.id(), nominal, s.jitterSeconds()));
+        Instant dueAt = due(s, nominal);
         if (Duration.between(dueAt, now).compareTo(misfireThreshold) > 0) {
             switch (s.misfire()) {
                 case SKIP -> {
@@ -109,7 +109,12 @@ public final class FirePlanner {
     }
 
     static Instant due(State s, Instant nominal) {
-        return nominal == null ? null : nominal.plus(Jitter.delay(s.id(), nominal, s.jitterSeconds()));
+        return dueAt(s.id(), nominal, s.jitterSeconds());
+    }
+
+    /** When a fire time is emitted: the nominal time plus the schedule's deterministic jitter (null stays null). */
+    public static Instant dueAt(String scheduleId, Instant nominal, int jitterSeconds) {
+        return nominal == null ? null : nominal.plus(Jitter.delay(scheduleId, nominal, jitterSeconds));
     }
 
     /** Fire times in [from, to], counted up to a bound (for the misfire metric). */

@@ -6,7 +6,6 @@ import io.agenttriggers.common.event.TriggerType;
 import io.agenttriggers.cron.config.CronServiceConfig;
 import io.agenttriggers.cron.domain.CronExpression;
 import io.agenttriggers.cron.domain.FirePlanner;
-import io.agenttriggers.cron.domain.Jitter;
 import io.agenttriggers.cron.domain.ScheduleSpec;
 import io.agenttriggers.cron.messaging.EventPublisher;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -219,7 +218,7 @@ public class Firer {
             for (Instant nominal : plan.emit()) {
                 TriggerEvent event = event(s.id(), spec, nominal, null, "schedule");
                 runId = event.id();
-                Instant dueAt = nominal.plus(Jitter.delay(s.id(), nominal, spec.jitter()));
+                Instant dueAt = FirePlanner.dueAt(s.id(), nominal, spec.jitter());
                 sends.add(publisher.publish(event).invoke(() -> {
                     // Emission = Kafka acknowledged; jitter is not delay.
                     Duration delay = Duration.between(dueAt, Instant.now());

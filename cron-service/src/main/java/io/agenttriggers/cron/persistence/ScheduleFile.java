@@ -1,11 +1,11 @@
 package io.agenttriggers.cron.persistence;
 
 import io.agenttriggers.common.declarative.DeclarativeFiles;
+import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.cron.config.CronServiceConfig;
 import io.agenttriggers.cron.domain.CronExpression;
 import io.agenttriggers.cron.domain.FirePlanner;
-import io.agenttriggers.cron.domain.Jitter;
 import io.agenttriggers.cron.domain.ScheduleSpec;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -107,16 +107,18 @@ public class ScheduleFile {
                         if (existing == null) {
                             UUID id = UUID.fromString(io.agenttriggers.common.event.RunIds.next());
                             Instant next = FirePlanner.first(cron, now, instant(spec.startAt()), instant(spec.endAt()));
-                            return store.create(id, spec, "file", next, due(id.toString(), spec, next))
+                            Instant due = FirePlanner.dueAt(id.toString(), next, spec.jitter());
+                            return store.create(id, spec, "file", next, due)
                                     .call(created -> governance.sync(created.id(), spec))
                                     .invoke(created -> counts[0]++).replaceWithVoid();
                         }
                         keep.add(existing.id());
-                        if (ScheduleStore.json(existing.spec()).equals(ScheduleStore.json(spec))) {
+                        if (EventJson.write(existing.spec()).equals(EventJson.write(spec))) {
                             return Uni.createFrom().voidItem();
                         }
                         Instant next = FirePlanner.first(cron, now, instant(spec.startAt()), instant(spec.endAt()));
-                        return store.update(existing.id(), spec, null, next, due(existing.id(), spec, next))
+                        Instant due = FirePlanner.dueAt(existing.id(), next, spec.jitter());
+                        return store.update(existing.id(), spec, null, next, due)
                                 .call(updated -> governance.sync(existing.id(), spec))
                                 .invoke(updated -> counts[1]++).replaceWithVoid();
                     })
@@ -131,9 +133,6 @@ public class ScheduleFile {
                         List.of("applying the file failed part-way: " + e)));
     }
 
-    private static Instant due(String id, ScheduleSpec spec, Instant next) {
-        return next == null ? null : next.plus(Jitter.delay(id, next, spec.jitter()));
-    }
 
     private static Instant instant(java.time.OffsetDateTime t) {
         return t == null ? null : t.toInstant();

@@ -11,7 +11,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -61,7 +60,7 @@ public class ScheduleStore {
                         + "enabled, next_fire_at, due_at, cluster) values ($1, $2, $3, 1, $4, cast(cast($5 as text) as "
                         + "jsonb), $6, $7, $8, $9) returning " + COLUMNS)
                 .execute(Tuple.tuple().addUUID(id).addString(spec.tenantId()).addString(spec.eventName())
-                        .addString(managedBy).addString(json(spec)).addBoolean(spec.isEnabled())
+                        .addString(managedBy).addString(EventJson.write(spec)).addBoolean(spec.isEnabled())
                         .addOffsetDateTime(odt(next)).addOffsetDateTime(spec.isEnabled() ? odt(due) : null)
                         .addString(config.cluster()))
                 .map(rows -> map(rows.iterator().next()));
@@ -70,7 +69,7 @@ public class ScheduleStore {
     /** Replaces the registration and the next fire time (the firing history stays). */
     public Uni<Optional<Stored>> update(String id, ScheduleSpec spec, Integer expectedVersion, Instant next,
             Instant due) {
-        UUID uuid = parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -89,7 +88,7 @@ public class ScheduleStore {
                     return tx.preparedQuery("update cron.schedules set config = cast(cast($2 as text) as jsonb), "
                                     + "event_name = $3, enabled = $4, next_fire_at = $5, due_at = $6, version = version + 1, "
                                     + "updated_at = now() where id = $1 returning " + COLUMNS)
-                            .execute(Tuple.tuple().addUUID(uuid).addString(json(spec)).addString(spec.eventName())
+                            .execute(Tuple.tuple().addUUID(uuid).addString(EventJson.write(spec)).addString(spec.eventName())
                                     .addBoolean(spec.isEnabled()).addOffsetDateTime(odt(next))
                                     .addOffsetDateTime(active ? odt(due) : null))
                             .map(updated -> Optional.of(map(updated.iterator().next())));
@@ -98,7 +97,7 @@ public class ScheduleStore {
 
     /** Pauses (no due time) or resumes (from the given next fire time). */
     public Uni<Optional<Stored>> setPaused(String id, boolean paused, String note, Instant next, Instant due) {
-        UUID uuid = parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -114,7 +113,7 @@ public class ScheduleStore {
     }
 
     public Uni<Boolean> delete(String id) {
-        UUID uuid = parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(false);
         }
@@ -127,7 +126,7 @@ public class ScheduleStore {
     }
 
     Uni<Optional<Stored>> find(SqlClient client, String id) {
-        UUID uuid = parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -188,7 +187,7 @@ public class ScheduleStore {
 
     static Stored map(Row r) {
         UUID lastRun = r.getUUID("last_run_id");
-        return new Stored(r.getUUID("id").toString(), spec(r.getString("config")), r.getInteger("version"),
+        return new Stored(r.getUUID("id").toString(), EventJson.read(r.getString("config"), ScheduleSpec.class), r.getInteger("version"),
                 r.getString("managed_by"), r.getBoolean("paused"), r.getString("pause_note"),
                 r.getOffsetDateTime("next_fire_at"), r.getOffsetDateTime("due_at"), r.getOffsetDateTime("last_fire_at"),
                 lastRun == null ? null : lastRun.toString(), r.getString("last_run_status"),
@@ -196,31 +195,10 @@ public class ScheduleStore {
                 r.getOffsetDateTime("updated_at"));
     }
 
-    static ScheduleSpec spec(String json) {
-        try {
-            return EventJson.MAPPER.readValue(json, ScheduleSpec.class);
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable schedule", e);
-        }
-    }
 
-    static String json(Object o) {
-        try {
-            return EventJson.MAPPER.writeValueAsString(o);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static OffsetDateTime odt(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 
-    static UUID parse(String id) {
-        try {
-            return id == null || id.length() != 36 ? null : UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }

@@ -98,7 +98,7 @@ public class PolicyStore {
     }
 
     public Uni<Boolean> delete(String id) {
-        UUID uuid = parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(false);
         }
@@ -113,7 +113,7 @@ public class PolicyStore {
     }
 
     private Uni<Optional<Policy>> find(SqlClient client, String id) {
-        UUID uuid = parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -246,11 +246,4 @@ public class PolicyStore {
         }
     }
 
-    static UUID parse(String id) {
-        try {
-            return id == null || id.length() != 36 ? null : UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }

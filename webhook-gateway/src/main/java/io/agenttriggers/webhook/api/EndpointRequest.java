@@ -2,11 +2,11 @@ package io.agenttriggers.webhook.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.agenttriggers.common.event.ResponseMode;
+import io.agenttriggers.common.ratelimit.RateLimitSpec;
 import io.agenttriggers.webhook.domain.AuthSpec;
 import io.agenttriggers.webhook.domain.DedupSpec;
 import io.agenttriggers.webhook.domain.EndpointSpec;
 import io.agenttriggers.webhook.domain.GithubFilter;
-import io.agenttriggers.common.ratelimit.RateLimitSpec;
 import io.agenttriggers.webhook.domain.TransformSpec;
 
 /**

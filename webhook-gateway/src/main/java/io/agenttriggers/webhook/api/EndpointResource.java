@@ -2,6 +2,7 @@ package io.agenttriggers.webhook.api;
 
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Page;
+import io.agenttriggers.common.problem.IfMatch;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.Roles;
@@ -21,8 +22,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -150,7 +151,7 @@ public class EndpointResource {
             throw new ProblemException(422, "invalid_endpoint", "Invalid endpoint",
                     "The endpoint has " + problems.size() + " invalid field(s)", problems);
         }
-        Integer expected = expectedVersion(ifMatch);
+        Integer expected = IfMatch.version(ifMatch);
         return visible(id).chain(existing -> {
             refuseFileManaged(existing);
             if (!existing.tenantId().equals(spec.tenantId())) {
@@ -303,17 +304,6 @@ public class EndpointResource {
         }
     }
 
-    static Integer expectedVersion(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank() || ifMatch.trim().equals("*")) {
-            return null;
-        }
-        String v = ifMatch.trim().replace("W/", "").replace("\"", "");
-        try {
-            return Integer.valueOf(v);
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("invalid_if_match", "If-Match holds the endpoint version, e.g. \"3\"");
-        }
-    }
 
     String baseUrl() {
         return config.publicUrl().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).orElse("");

@@ -1,6 +1,7 @@
 package io.agenttriggers.webhook.persistence;
 
 import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Query;
 import io.agenttriggers.webhook.domain.Endpoint;
 import io.agenttriggers.webhook.domain.EndpointSpec;
@@ -166,7 +167,7 @@ public class EndpointStore {
     }
 
     private Uni<Optional<Endpoint>> find(SqlClient client, String id) {
-        UUID uuid = parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
@@ -208,7 +209,7 @@ public class EndpointStore {
     }
 
     public Uni<Boolean> delete(String id) {
-        UUID uuid = parse(id);
+        UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(false);
         }
@@ -249,11 +250,4 @@ public class EndpointStore {
         }
     }
 
-    static UUID parse(String id) {
-        try {
-            return id == null || id.length() != 36 ? null : UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }

@@ -120,7 +120,7 @@ public class EventLog {
     }
 
     public Uni<Optional<LoggedRequest>> find(String id) {
-        UUID uuid = EndpointStore.parse(id);
+        UUID uuid = io.agenttriggers.common.event.RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
