@@ -1,0 +1,223 @@
+package io.agenttriggers.queue.source;
+
+import io.agenttriggers.queue.config.QueueConsumerConfig;
+import io.agenttriggers.queue.config.SourceCatalog;
+import io.agenttriggers.queue.config.SourceSpec;
+import io.agenttriggers.queue.messaging.InboundPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the declared sources with the service and stops them gracefully with it. Pause and resume are recorded in
+ * Redis ({@value #PAUSED_KEY}) and every replica applies them within {@code pause-sync-interval}, so pausing a
+ * source pauses it everywhere, and a restarted replica comes up with its sources still paused.
+ */
+@ApplicationScoped
+public class SourceManager {
+
+    private static final Logger LOG = Logger.getLogger(SourceManager.class);
+    public static final String PAUSED_KEY = "triggers:queue-consumer:paused";
+
+    @Inject
+    QueueConsumerConfig config;
+
+    @Inject
+    InboundPublisher publisher;
+
+    @Inject
+    KafkaDeadLetters kafkaDeadLetters;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ReactiveRedisDataSource redis;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafkaBootstrapServers;
+
+    @ConfigProperty(name = "amqp-host", defaultValue = "127.0.0.1")
+    String amqpHost;
+
+    @ConfigProperty(name = "amqp-port", defaultValue = "5672")
+    int amqpPort;
+
+    @ConfigProperty(name = "amqp-username", defaultValue = "guest")
+    String amqpUsername;
+
+    @ConfigProperty(name = "amqp-password", defaultValue = "guest")
+    String amqpPassword;
+
+    private final Map<String, SourceRunner> runners = new TreeMap<>();
+    private ScheduledExecutorService scheduler;
+    private ReactiveHashCommands<String, String, String> pausedHash;
+
+    void start(@Observes StartupEvent ignored) {
+        pausedHash = redis.hash(String.class);
+        List<String> errors = new ArrayList<>();
+        String fileText = config.sourcesFile().filter(f -> !f.isBlank())
+                .map(f -> SourceCatalog.readFile(f, errors)).orElse(null);
+        SourceCatalog.Loaded loaded = errors.isEmpty()
+                ? SourceCatalog.load(properties(ConfigProvider.getConfig()), fileText, System::getenv)
+                : new SourceCatalog.Loaded(List.of(), errors);
+        if (!loaded.errors().isEmpty()) {
+            loaded.errors().forEach(e -> LOG.error("Invalid queue source: " + e));
+            throw new IllegalStateException("invalid queue sources: " + String.join("; ", loaded.errors()));
+        }
+        scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "queue-retries");
+            t.setDaemon(true);
+            return t;
+        });
+        for (SourceSpec spec : loaded.sources()) {
+            SourceRunner runner = create(spec);
+            runners.put(spec.name(), runner);
+        }
+        Set<String> pausedNow = readPaused().await().atMost(Duration.ofSeconds(5)).orElse(Set.of());
+        for (SourceRunner runner : runners.values()) {
+            if (pausedNow.contains(runner.spec().name())) {
+                runner.pause();
+            }
+            if (config.autoStart() && runner.spec().enabledOrDefault()) {
+                runner.start();
+            }
+        }
+        LOG.infof("Queue sources: %s", runners.isEmpty() ? "none declared"
+                : String.join(", ", runners.values().stream().map(r -> r.spec().name() + " (" + r.spec().type()
+                        .name().toLowerCase() + (r.paused() ? ", paused" : "") + ")").toList()));
+        long every = config.pauseSyncInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::syncPaused, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private SourceRunner create(SourceSpec spec) {
+        SourceStats stats = new SourceStats(registry, spec.name(), spec.type().name().toLowerCase(),
+                () -> runners.containsKey(spec.name()) && runners.get(spec.name()).paused());
+        SourceRunner runner = switch (spec.type()) {
+            case KAFKA -> new KafkaSourceRunner(spec, stats, publisher, scheduler, kafkaBootstrapServers,
+                    kafkaDeadLetters);
+            case AMQP -> new AmqpSourceRunner(spec, stats, publisher, scheduler, vertx,
+                    new AmqpSourceRunner.Defaults(amqpHost, amqpPort, amqpUsername, amqpPassword));
+            case SQS -> new SqsSourceRunner(spec, stats, publisher, scheduler);
+            case IMAP -> new ImapSourceRunner(spec, stats, publisher, scheduler);
+        };
+        if (!spec.enabledOrDefault()) {
+            runner.state = SourceRunner.State.DISABLED;
+        }
+        return runner;
+    }
+
+    /** Every configuration key of a source, with its (expanded) value. */
+    static Map<String, String> properties(Config cfg) {
+        Map<String, String> props = new HashMap<>();
+        for (String name : cfg.getPropertyNames()) {
+            if (name.startsWith(SourceCatalog.PREFIX)) {
+                cfg.getOptionalValue(name, String.class).ifPresent(v -> props.put(name, v));
+            }
+        }
+        return props;
+    }
+
+    private Uni<Optional<Set<String>>> readPaused() {
+        return pausedHash.hgetall(PAUSED_KEY)
+                .map(m -> Optional.of(m.keySet()))
+                .onFailure().invoke(e -> LOG.warnf("Paused sources not read from Redis (%s); keeping the current "
+                        + "state", e.getClass().getSimpleName()))
+                .onFailure().recoverWithItem(Optional.empty());
+    }
+
+    private void syncPaused() {
+        try {
+            readPaused().await().atMost(Duration.ofSeconds(5)).ifPresent(paused -> runners.values().forEach(r -> {
+                boolean shouldPause = paused.contains(r.spec().name());
+                if (shouldPause && !r.paused()) {
+                    LOG.infof("Source %s paused (recorded in Redis)", r.spec().name());
+                    r.pause();
+                } else if (!shouldPause && r.paused()) {
+                    LOG.infof("Source %s resumed (recorded in Redis)", r.spec().name());
+                    r.resume();
+                }
+            }));
+        } catch (RuntimeException e) {
+            LOG.debugf("Pause sync skipped: %s", e.getClass().getSimpleName());
+        }
+    }
+
+    public Collection<SourceRunner> runners() {
+        return runners.values();
+    }
+
+    public Optional<SourceRunner> runner(String name) {
+        return Optional.ofNullable(runners.get(name));
+    }
+
+    /** Records the pause for every replica, then pauses here. */
+    public Uni<SourceRunner> pause(SourceRunner runner, String by) {
+        return pausedHash.hset(PAUSED_KEY, runner.spec().name(), Instant.now() + " " + by)
+                .invoke(() -> {
+                    runner.pause();
+                    LOG.infof("Source %s paused by %s", runner.spec().name(), by);
+                })
+                .replaceWith(runner);
+    }
+
+    public Uni<SourceRunner> resume(SourceRunner runner, String by) {
+        return pausedHash.hdel(PAUSED_KEY, runner.spec().name())
+                .invoke(() -> {
+                    runner.resume();
+                    LOG.infof("Source %s resumed by %s", runner.spec().name(), by);
+                })
+                .replaceWith(runner);
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        long deadline = System.currentTimeMillis() + config.shutdownGrace().toMillis();
+        List<Thread> stops = new ArrayList<>();
+        for (SourceRunner runner : runners.values()) {
+            if (runner.state() == SourceRunner.State.DISABLED) {
+                continue;
+            }
+            Thread t = new Thread(() -> runner.stop(deadline), "stop-" + runner.spec().name());
+            t.start();
+            stops.add(t);
+        }
+        for (Thread t : stops) {
+            try {
+                t.join(config.shutdownGrace().toMillis() + 10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        LOG.infof("Queue sources stopped");
+    }
+}

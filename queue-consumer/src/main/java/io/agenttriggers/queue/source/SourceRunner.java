@@ -1,0 +1,153 @@
+package io.agenttriggers.queue.source;
+
+import io.agenttriggers.queue.config.SourceSpec;
+import io.agenttriggers.queue.domain.Backoff;
+import io.agenttriggers.queue.domain.Disposition;
+import io.agenttriggers.queue.domain.EnvelopeBuilder;
+import io.agenttriggers.queue.domain.ParseException;
+import io.agenttriggers.queue.domain.RawMessage;
+import io.agenttriggers.queue.messaging.InboundPublisher;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * One running source: the broker adapter (a subclass) delivers {@link RawMessage}s to {@link #handle}, which builds
+ * the event and publishes it, retrying with capped exponential backoff while Kafka refuses it; the adapter then
+ * carries out the {@link Disposition} (acknowledge, dead-letter, give back). Pause and resume are flags the adapter
+ * honours at its next poll or delivery.
+ */
+public abstract class SourceRunner {
+
+    /** Lifecycle as the sources API shows it. */
+    public enum State {
+        STARTING, RUNNING, RECONNECTING, STOPPED, DISABLED
+    }
+
+    protected final Logger log;
+    protected final SourceSpec spec;
+    protected final SourceStats stats;
+    private final EnvelopeBuilder envelopes;
+    private final InboundPublisher publisher;
+    protected final ScheduledExecutorService scheduler;
+    protected volatile boolean paused;
+    protected volatile boolean stopping;
+    protected volatile State state = State.STARTING;
+    private volatile String lastError;
+
+    protected SourceRunner(SourceSpec spec, SourceStats stats, InboundPublisher publisher,
+            ScheduledExecutorService scheduler) {
+        this.log = Logger.getLogger(getClass());
+        this.spec = spec;
+        this.stats = stats;
+        this.envelopes = new EnvelopeBuilder(spec);
+        this.publisher = publisher;
+        this.scheduler = scheduler;
+    }
+
+    /** Connects and starts consuming; never blocks on the broker. */
+    public abstract void start();
+
+    /**
+     * Stops consuming, gives in-flight messages until {@code deadline} (epoch millis) to finish and acknowledges
+     * only those that did; returns once the adapter let go of its connections.
+     */
+    public abstract void stop(long deadline);
+
+    /** Where the adapter reads from, for the sources API (never a credential). */
+    public abstract String address();
+
+    public void pause() {
+        paused = true;
+    }
+
+    public void resume() {
+        paused = false;
+    }
+
+    /** Handles one message; the future never fails. */
+    protected CompletableFuture<Disposition> handle(RawMessage message) {
+        stats.received();
+        EnvelopeBuilder.Built built;
+        try {
+            built = envelopes.build(message);
+        } catch (ParseException e) {
+            stats.parseFailures.increment();
+            Disposition d = Disposition.parseFailure(spec.onParseErrorOrDefault(), e.getMessage());
+            log.warnf("Source %s: message %s is not an event (%s); %s", spec.name(), message.messageId(),
+                    e.getMessage(), d.kind().name().toLowerCase().replace('_', '-'));
+            stats.failed(message.messageId(), e.getMessage(), d.kind().name().toLowerCase().replace('_', '-'));
+            return CompletableFuture.completedFuture(d);
+        } catch (RuntimeException e) {
+            // A defect, not the message's fault: give it back rather than lose it.
+            log.errorf(e, "Source %s: message %s could not be handled", spec.name(), message.messageId());
+            return CompletableFuture.completedFuture(new Disposition(Disposition.Kind.REQUEUE, "internal error"));
+        }
+        if (built.dedupKeyExtracted()) {
+            stats.dedupExtracted.increment();
+        }
+        stats.inFlight.incrementAndGet();
+        CompletableFuture<Disposition> done = new CompletableFuture<>();
+        publish(built, message, 0, done);
+        return done.whenComplete((d, e) -> stats.inFlight.decrementAndGet());
+    }
+
+    private void publish(EnvelopeBuilder.Built built, RawMessage message, int attempt,
+            CompletableFuture<Disposition> done) {
+        publisher.publish(built.event()).whenComplete((ok, error) -> {
+            if (error == null) {
+                stats.published(message.receivedAt());
+                done.complete(Disposition.PUBLISHED);
+                return;
+            }
+            if (stopping) {
+                done.complete(Disposition.ABANDONED);
+                return;
+            }
+            stats.retries.increment();
+            Duration wait = Backoff.delay(spec.initialBackoff(), spec.maxBackoff(), attempt);
+            noteError("publishing to Kafka failed (" + error.getClass().getSimpleName() + "), retrying");
+            if (attempt == 0 || attempt % 10 == 0) {
+                log.warnf("Source %s: event of message %s not published (%s); retry %d in %d ms", spec.name(),
+                        message.messageId(), error.getClass().getSimpleName(), attempt + 1, wait.toMillis());
+            }
+            scheduler.schedule(() -> publish(built, message, attempt + 1, done), wait.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /** Records a dead letter written; the adapter acknowledges the message next. */
+    protected void deadLettered() {
+        stats.deadLettered.increment();
+    }
+
+    protected void noteError(String error) {
+        lastError = error;
+    }
+
+    protected void clearError() {
+        lastError = null;
+    }
+
+    public SourceSpec spec() {
+        return spec;
+    }
+
+    public SourceStats stats() {
+        return stats;
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+}
