@@ -20,7 +20,8 @@ KAFKA_PARTITIONS="${KAFKA_PARTITIONS:-6}"
 PG_PORT="${PG_PORT:-5432}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 AMQP_PORT="${AMQP_PORT:-5672}"
-TOPICS=(triggers.inbound triggers.approved triggers.rejected triggers.outcomes triggers.dlq)
+# The trigger topics, and team.events: the demo source of the queue-consumer (deploy/local/queue-sources.yaml).
+TOPICS=(triggers.inbound triggers.approved triggers.rejected triggers.outcomes triggers.dlq team.events)
 JAVA_OPTS="${JAVA_OPTS:--Xms32m -Xmx256m -XX:+UseSerialGC -Xss512k}"
 
 # name:module:port, in start order (the dispatcher's runtime and the ledger first).
@@ -248,7 +249,9 @@ start_service() { # name module port token secrets-key
     fail "port $port (for $name) is taken by another process"
   fi
   say "starting $name on :$port"
-  TRIGGERS_ADMIN_TOKEN="$token" TRIGGERS_SECRETS_KEY="$key" nohup java $JAVA_OPTS -jar "$(jar_of "$module")" > "$LOGS/$name.log" 2>&1 &
+  TRIGGERS_ADMIN_TOKEN="$token" TRIGGERS_SECRETS_KEY="$key" \
+    TRIGGERS_QUEUE_CONSUMER_SOURCES_FILE="${TRIGGERS_QUEUE_CONSUMER_SOURCES_FILE:-$ROOT/deploy/local/queue-sources.yaml}" \
+    nohup java $JAVA_OPTS -jar "$(jar_of "$module")" > "$LOGS/$name.log" 2>&1 &
   echo $! > "$pidfile"
 }
 

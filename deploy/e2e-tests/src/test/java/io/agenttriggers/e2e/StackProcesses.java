@@ -31,6 +31,8 @@ final class StackProcesses {
             "triggers.rejected", "e2e.rejected." + SUFFIX,
             "triggers.outcomes", "e2e.outcomes." + SUFFIX,
             "triggers.dlq", "e2e.dlq." + SUFFIX);
+    /** The team topic the queue-consumer's e2e-team source reads. */
+    static final String TEAM_TOPIC = "e2e.team." + SUFFIX;
 
     /** name → module directory, in start order. */
     static final Map<String, String> MODULES = new LinkedHashMap<>();
@@ -159,6 +161,19 @@ final class StackProcesses {
             case "webhook-gateway" -> {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));
                 p.put(channel("incoming", "triggers.outcomes"), TOPICS.get("triggers.outcomes"));
+            }
+            case "queue-consumer" -> {
+                p.put("triggers.queue-consumer.inbound-topic", TOPICS.get("triggers.inbound"));
+                String src = "triggers.queue.sources.e2e-team.";
+                p.put(src + "type", "kafka");
+                p.put(src + "kafka.topic", TEAM_TOPIC);
+                p.put(src + "kafka.group-id", "e2e-queue-" + SUFFIX);
+                p.put(src + "kafka.start-offset", "earliest");
+                p.put(src + "event-name.json-path", "$.type");
+                p.put(src + "tenant-id.header", "tenant");
+                p.put(src + "tenant-id.default", "demo");
+                p.put(src + "dedup-key.json-path", "$.id");
+                p.put(src + "concurrency", "2");
             }
             case "agent-dispatcher" -> {
                 p.put(channel("incoming", "triggers.approved"), TOPICS.get("triggers.approved"));

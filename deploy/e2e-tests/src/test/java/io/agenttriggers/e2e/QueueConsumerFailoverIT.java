@@ -1,0 +1,164 @@
+package io.agenttriggers.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agenttriggers.common.testing.KafkaTestClient;
+import io.restassured.path.json.JsonPath;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 10,000 messages on a team topic read by two queue-consumer replicas (one consumer group), flowing through
+ * governance and the dispatcher to the runtime; one queue-consumer replica is killed with SIGKILL mid-way. Every
+ * message must become exactly one succeeded run (redelivered records end as duplicates, never as second runs), and
+ * the runtime must have started exactly one agent run per message.
+ */
+class QueueConsumerFailoverIT {
+
+    static final StackProcesses STACK = new StackProcesses("runtime-simulator", "agent-dispatcher",
+            "governance-service", "queue-consumer");
+    static final String ADMIN = "Bearer " + StackProcesses.ADMIN_TOKEN;
+    static final String TENANT = "e2e-queue-" + StackProcesses.SUFFIX;
+    static final int MESSAGES = 10_000;
+
+    @BeforeAll
+    static void start() throws Exception {
+        STACK.start();
+        STACK.startReplica("queue-consumer-2", "queue-consumer");
+    }
+
+    @AfterAll
+    static void stop() {
+        STACK.stop();
+    }
+
+    static double published(String replica) {
+        String metrics = given().baseUri(STACK.url(replica)).get("/q/metrics").then().statusCode(200).extract()
+                .asString();
+        return metrics.lines().filter(l -> l.startsWith("triggers_queue_events_published_total{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void everyMessageBecomesExactlyOneRunThroughAConsumerCrash() throws Exception {
+        given().baseUri(STACK.url("runtime-simulator")).contentType("application/json")
+                .body("{\"latencyMs\":0}").put("/v1/config").then().statusCode(200);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestClient.BOOTSTRAP);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        AtomicInteger sent = new AtomicInteger();
+        // A steady stream (about 2,000/s), so the kill lands while records are being read and published.
+        Thread producer = new Thread(() -> {
+            try (KafkaProducer<String, String> kafka = new KafkaProducer<>(p)) {
+                for (int i = 0; i < MESSAGES; i++) {
+                    ProducerRecord<String, String> record = new ProducerRecord<>(StackProcesses.TEAM_TOPIC,
+                            "k" + (i % 97), "{\"id\":\"m-" + i + "\",\"type\":\"team.e" + (i % 5) + "\",\"n\":" + i
+                                    + "}");
+                    record.headers().add("tenant", TENANT.getBytes(StandardCharsets.UTF_8));
+                    kafka.send(record);
+                    sent.incrementAndGet();
+                    if (i % 200 == 199) {
+                        kafka.flush();
+                        TimeUnit.MILLISECONDS.sleep(100);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "e2e-team-producer");
+        producer.start();
+
+        Awaitility.await("the second replica published a share").atMost(90, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(100)).until(() -> published("queue-consumer-2") >= 1500);
+        STACK.kill("queue-consumer-2");
+        int sentAtKill = sent.get();
+        producer.join(120_000);
+        assertThat(sent.get()).isEqualTo(MESSAGES);
+
+        List<Map<String, Object>> ledger = new ArrayList<>();
+        Awaitility.await("every message has a terminal run").atMost(6, TimeUnit.MINUTES)
+                .pollInterval(Duration.ofSeconds(3)).until(() -> {
+                    ledger.clear();
+                    ledger.addAll(runs());
+                    return ledger.stream().filter(r -> "succeeded".equals(r.get("status"))).count() >= MESSAGES
+                            && ledger.stream().allMatch(r -> terminal((String) r.get("status")));
+                });
+
+        Map<String, Object> started = given().baseUri(STACK.url("runtime-simulator")).get("/v1/stats")
+                .then().statusCode(200).extract().path("startedByIdempotencyKey");
+        Map<String, Integer> succeededByKey = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        int duplicates = 0;
+        for (Map<String, Object> run : ledger) {
+            String status = (String) run.get("status");
+            String runId = (String) run.get("runId");
+            Number startedForRun = (Number) started.get(runId);
+            if ("succeeded".equals(status)) {
+                succeededByKey.merge((String) run.get("dedupKey"), 1, Integer::sum);
+                if (startedForRun == null || startedForRun.longValue() != 1) {
+                    problems.add(runId + ": the runtime started " + startedForRun + " agent runs");
+                }
+            } else if ("duplicate".equals(status)) {
+                duplicates++;
+                if (startedForRun != null) {
+                    problems.add(runId + " (duplicate) reached the runtime");
+                }
+            } else {
+                problems.add(runId + " ended " + status);
+            }
+        }
+        succeededByKey.forEach((key, n) -> {
+            if (n != 1) {
+                problems.add(key + " succeeded " + n + " times");
+            }
+        });
+        for (int i = 0; i < MESSAGES; i++) {
+            if (!succeededByKey.containsKey("m-" + i)) {
+                problems.add("m-" + i + " never ran");
+            }
+        }
+        System.out.printf("queue-consumer failover: %d messages (%d sent when the replica died), %d runs, "
+                + "%d duplicates of redelivered records%n", MESSAGES, sentAtKill, ledger.size(), duplicates);
+        assertThat(problems).isEmpty();
+        assertThat(succeededByKey).hasSize(MESSAGES);
+    }
+
+    static boolean terminal(String status) {
+        return !"queued".equals(status) && !"running".equals(status);
+    }
+
+    static List<Map<String, Object>> runs() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            var request = given().baseUri(STACK.url("agent-dispatcher")).header("Authorization", ADMIN)
+                    .queryParam("tenantId", TENANT).queryParam("limit", 500);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            JsonPath page = request.get("/api/v1/runs").then().statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> items = page.getList("items");
+            out.addAll(items);
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+        return out;
+    }
+}
