@@ -24,6 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * completes only once Kafka acknowledged the record: that is when the source message may be acknowledged.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup
 public class InboundPublisher {
 
     @Inject
@@ -51,11 +52,19 @@ public class InboundPublisher {
         producer = new KafkaProducer<>(p);
     }
 
+    /** The record of an event, ready to send (the CloudEvent built; callable on any thread). */
+    public ProducerRecord<String, CloudEvent> record(TriggerEvent event) {
+        return new ProducerRecord<>(config.inboundTopic(), event.partitionKey(), TriggerEventCodec.toCloudEvent(event));
+    }
+
     public CompletableFuture<Void> publish(TriggerEvent event) {
+        return publish(record(event));
+    }
+
+    public CompletableFuture<Void> publish(ProducerRecord<String, CloudEvent> record) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(config.inboundTopic(), event.partitionKey(),
-                    TriggerEventCodec.toCloudEvent(event)), (metadata, error) -> {
+            producer.send(record, (metadata, error) -> {
                         if (error == null) {
                             done.complete(null);
                         } else {

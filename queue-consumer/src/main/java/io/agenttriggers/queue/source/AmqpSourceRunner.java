@@ -57,6 +57,8 @@ public final class AmqpSourceRunner extends SourceRunner {
     private AmqpReceiver receiver;
     private Future<AmqpSender> deadLetterSender;
     private boolean flowPaused;
+    /** Messages arrive on the event loop only, so one lane keeps them in order. */
+    private final Lane lane = new Lane();
     private int reconnects;
     /** Each connection attempt's number; a failure report of an older attempt is ignored. */
     private int generation;
@@ -160,7 +162,7 @@ public final class AmqpSourceRunner extends SourceRunner {
         unsettled.incrementAndGet();
         adjustFlow();
         RawMessage raw = raw(message);
-        handle(raw).whenComplete((d, e) -> context.runOnContext(v -> settle(from, message, raw, d)));
+        handle(raw, lane).whenComplete((d, e) -> context.runOnContext(v -> settle(from, message, raw, d)));
     }
 
     private void settle(AmqpReceiver from, AmqpMessage message, RawMessage raw, Disposition d) {

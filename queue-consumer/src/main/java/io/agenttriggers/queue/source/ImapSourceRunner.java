@@ -171,6 +171,7 @@ public final class ImapSourceRunner extends SourceRunner {
             return;
         }
         Instant received = Instant.now();
+        Lane lane = new Lane();
         Map<Message, CompletableFuture<Disposition>> handled = new LinkedHashMap<>();
         for (Message message : batch) {
             RawMessage raw;
@@ -181,7 +182,7 @@ public final class ImapSourceRunner extends SourceRunner {
             }
             // Unread until handled: the search above skips nothing that failed.
             message.setFlag(Flags.Flag.SEEN, false);
-            handled.put(message, handle(raw));
+            handled.put(message, handle(raw, lane));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(handled.values().toArray(CompletableFuture[]::new));
         while (!all.isDone() && System.currentTimeMillis() < stopDeadline) {

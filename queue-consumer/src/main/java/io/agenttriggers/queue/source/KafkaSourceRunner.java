@@ -180,10 +180,11 @@ public final class KafkaSourceRunner extends SourceRunner {
         Instant received = Instant.now();
         Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> byPartition = new LinkedHashMap<>();
         Map<ConsumerRecord<byte[], byte[]>, CompletableFuture<Boolean>> settled = new HashMap<>();
+        Lane lane = new Lane();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             byPartition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), tp -> new ArrayList<>())
                     .add(record);
-            settled.put(record, handle(raw(record, received)).thenCompose(d -> settle(record, d)));
+            settled.put(record, handle(raw(record, received), lane).thenCompose(d -> settle(record, d)));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(settled.values().toArray(CompletableFuture[]::new));
         while (!all.isDone()) {

@@ -8,9 +8,13 @@ import io.agenttriggers.queue.domain.ParseException;
 import io.agenttriggers.queue.domain.RawMessage;
 import io.agenttriggers.queue.messaging.InboundPublisher;
 import java.time.Duration;
+import io.cloudevents.CloudEvent;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,42 +71,89 @@ public abstract class SourceRunner {
         paused = false;
     }
 
-    /** Handles one message; the future never fails. */
-    protected CompletableFuture<Disposition> handle(RawMessage message) {
+    /**
+     * One consumer's order of sends. Envelopes are built in parallel on a shared pool, but each consumer's events
+     * are handed to the producer in the order its messages arrived, so a partition's order survives.
+     */
+    protected static final class Lane {
+        private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Envelope building (parse, extract, CloudEvent) for every source, one thread per core. Its threads carry the
+     * application's class loader, which Quarkus' configuration and beans are looked up with.
+     */
+    private static final ForkJoinPool PREPARE = new ForkJoinPool(Math.max(2, Runtime.getRuntime()
+            .availableProcessors()), pool -> {
+                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                t.setName("queue-prepare-" + t.getPoolIndex());
+                t.setContextClassLoader(SourceRunner.class.getClassLoader());
+                return t;
+            }, null, false);
+
+    /** A message whose event is built and ready to send. */
+    private record Ready(ProducerRecord<String, CloudEvent> record, boolean dedupKeyExtracted) {
+    }
+
+    /**
+     * Handles one message: its envelope is built on the shared pool, then its event is sent after those of the
+     * messages handed to the same lane before it. The future never fails. Call from one thread per lane.
+     */
+    protected CompletableFuture<Disposition> handle(RawMessage message, Lane lane) {
         stats.received();
-        EnvelopeBuilder.Built built;
+        CompletableFuture<Object> prepared = CompletableFuture.supplyAsync(() -> prepare(message), PREPARE);
+        CompletableFuture<Disposition> done = new CompletableFuture<>();
+        lane.tail = lane.tail.thenCombine(prepared, (previous, p) -> {
+            if (p instanceof Disposition d) {
+                done.complete(d);
+            } else {
+                Ready ready = (Ready) p;
+                stats.inFlight.incrementAndGet();
+                publish(ready.record(), message, 0, done);
+            }
+            return null;
+        }).exceptionally(e -> {
+            log.errorf(e, "Source %s: message %s could not be handled", spec.name(), message.messageId());
+            done.complete(new Disposition(Disposition.Kind.REQUEUE, "internal error"));
+            return null;
+        });
+        return done;
+    }
+
+    /** The message's ready record, or the disposition of a message that is not an event. Never throws. */
+    private Object prepare(RawMessage message) {
         try {
-            built = envelopes.build(message);
+            EnvelopeBuilder.Built built = envelopes.build(message);
+            if (built.dedupKeyExtracted()) {
+                stats.dedupExtracted.increment();
+            }
+            return new Ready(publisher.record(built.event()), built.dedupKeyExtracted());
         } catch (ParseException e) {
             stats.parseFailures.increment();
             Disposition d = Disposition.parseFailure(spec.onParseErrorOrDefault(), e.getMessage());
+            String action = d.kind().name().toLowerCase().replace('_', '-');
             log.warnf("Source %s: message %s is not an event (%s); %s", spec.name(), message.messageId(),
-                    e.getMessage(), d.kind().name().toLowerCase().replace('_', '-'));
-            stats.failed(message.messageId(), e.getMessage(), d.kind().name().toLowerCase().replace('_', '-'));
-            return CompletableFuture.completedFuture(d);
+                    e.getMessage(), action);
+            stats.failed(message.messageId(), e.getMessage(), action);
+            return d;
         } catch (RuntimeException e) {
             // A defect, not the message's fault: give it back rather than lose it.
             log.errorf(e, "Source %s: message %s could not be handled", spec.name(), message.messageId());
-            return CompletableFuture.completedFuture(new Disposition(Disposition.Kind.REQUEUE, "internal error"));
+            return new Disposition(Disposition.Kind.REQUEUE, "internal error");
         }
-        if (built.dedupKeyExtracted()) {
-            stats.dedupExtracted.increment();
-        }
-        stats.inFlight.incrementAndGet();
-        CompletableFuture<Disposition> done = new CompletableFuture<>();
-        publish(built, message, 0, done);
-        return done.whenComplete((d, e) -> stats.inFlight.decrementAndGet());
     }
 
-    private void publish(EnvelopeBuilder.Built built, RawMessage message, int attempt,
+    private void publish(ProducerRecord<String, CloudEvent> record, RawMessage message, int attempt,
             CompletableFuture<Disposition> done) {
-        publisher.publish(built.event()).whenComplete((ok, error) -> {
+        publisher.publish(record).whenComplete((ok, error) -> {
             if (error == null) {
+                stats.inFlight.decrementAndGet();
                 stats.published(message.receivedAt());
                 done.complete(Disposition.PUBLISHED);
                 return;
             }
             if (stopping) {
+                stats.inFlight.decrementAndGet();
                 done.complete(Disposition.ABANDONED);
                 return;
             }
@@ -113,7 +164,7 @@ public abstract class SourceRunner {
                 log.warnf("Source %s: event of message %s not published (%s); retry %d in %d ms", spec.name(),
                         message.messageId(), error.getClass().getSimpleName(), attempt + 1, wait.toMillis());
             }
-            scheduler.schedule(() -> publish(built, message, attempt + 1, done), wait.toMillis(),
+            scheduler.schedule(() -> publish(record, message, attempt + 1, done), wait.toMillis(),
                     TimeUnit.MILLISECONDS);
         });
     }

@@ -135,9 +135,10 @@ public final class SqsSourceRunner extends SourceRunner {
 
     private void handleBatch(SqsClient sqs, List<Message> messages) {
         Instant received = Instant.now();
+        Lane lane = new Lane();
         Map<Message, CompletableFuture<Disposition>> handled = new LinkedHashMap<>();
         for (Message m : messages) {
-            handled.put(m, handle(raw(m, received)));
+            handled.put(m, handle(raw(m, received), lane));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(handled.values().toArray(CompletableFuture[]::new));
         while (!all.isDone() && System.currentTimeMillis() < stopDeadline) {
