@@ -39,6 +39,7 @@ class AmqpSourceTest {
     @BeforeAll
     static void connect() throws Exception {
         InboundEvents.start();
+        SENDERS.clear();
         vertx = Vertx.vertx();
         AmqpClient client = AmqpClient.create(vertx, new AmqpClientOptions().setHost("127.0.0.1").setPort(5672)
                 .setUsername("guest").setPassword("guest"));
