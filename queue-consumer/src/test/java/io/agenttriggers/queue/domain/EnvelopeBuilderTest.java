@@ -130,6 +130,19 @@ class EnvelopeBuilderTest {
     }
 
     @Test
+    void fullJsonPathsGoThroughTheJsonPathEngine() throws Exception {
+        byte[] body = "{\"items\":[{\"sku\":\"A-1\"}],\"kind\":{\"name\":\"order\"}}".getBytes(StandardCharsets.UTF_8);
+        var built = new EnvelopeBuilder(spec(Format.JSON, Extraction.ofJsonPath("$['kind']['name']", null),
+                Extraction.ofValue("t"), Extraction.ofJsonPath("$.items[0].sku", null), null))
+                .build(message(body, Map.of()));
+        assertThat(built.event().eventName()).isEqualTo("order");
+        assertThat(built.event().dedupKey()).isEqualTo("A-1");
+        assertThat(new EnvelopeBuilder(spec(Format.JSON, Extraction.ofJsonPath("$.items[5].sku", "none"),
+                Extraction.ofValue("t"), null, null)).build(message(body, Map.of())).event().eventName())
+                .isEqualTo("none");
+    }
+
+    @Test
     void withoutDedupRuleTheMessageIdentityIsTheKey() throws Exception {
         var built = new EnvelopeBuilder(spec(Format.JSON, Extraction.ofValue("e"), Extraction.ofValue("t"), null,
                 null)).build(message("{}".getBytes(StandardCharsets.UTF_8), Map.of()));
