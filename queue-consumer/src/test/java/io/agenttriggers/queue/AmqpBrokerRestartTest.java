@@ -58,7 +58,16 @@ class AmqpBrokerRestartTest {
             InboundEvents.matching(e -> e.dedupKey().startsWith(batch)).forEach(e -> keys.add(e.dedupKey()));
             return keys.size() == MESSAGES;
         });
-        given().header("Authorization", ADMIN).get("/api/v1/sources/amqp-team").then().statusCode(200)
-                .body("state", org.hamcrest.Matchers.equalTo("running"));
+        // And the source is back on its own after the restart.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().header("Authorization", ADMIN)
+                .get("/api/v1/sources/amqp-team").then().statusCode(200)
+                .body("state", org.hamcrest.Matchers.equalTo("running")));
+        String id = "after-restart-" + UUID.randomUUID();
+        AmqpSourceTest.connect();
+        AmqpSourceTest.send(AmqpSourceTest.address(), AmqpMessage.create().durable(true)
+                .withBody(new JsonObject().put("id", id).put("type", "restart.check").encode()).build());
+        AmqpSourceTest.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> InboundEvents.first(e -> id.equals(e.dedupKey()))
+                .isPresent());
     }
 }

@@ -106,7 +106,8 @@ class KafkaSourceTest {
     @Test
     void malformedRecordsGoToTheDeadLetterTopicAndNeighboursStillArrive() throws Exception {
         List<String> deadLetters = new CopyOnWriteArrayList<>();
-        Thread reader = deadLetterReader(topic() + ".dead-letter", deadLetters);
+        java.util.concurrent.atomic.AtomicBoolean reading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        deadLetterReader(topic() + ".dead-letter", deadLetters, reading);
         String bad = "bad-" + UUID.randomUUID();
         String noType = UUID.randomUUID().toString();
         String good = "good-" + UUID.randomUUID();
@@ -120,7 +121,7 @@ class KafkaSourceTest {
         assertThat(deadLetters.stream().filter(d -> d.contains(noType)).findFirst().get())
                 .startsWith("eventName: $.type is absent from the message|");
         assertThat(InboundEvents.matching(ev -> bad.equals(ev.dedupKey()) || noType.equals(ev.dedupKey()))).isEmpty();
-        reader.interrupt();
+        reading.set(false);
 
         given().header("Authorization", ADMIN).get("/api/v1/sources/kafka-team").then().statusCode(200)
                 .body("recentFailures.find { it.reason.startsWith('eventName') }.action", equalTo("dead-letter"));
@@ -161,7 +162,8 @@ class KafkaSourceTest {
                 .get("/api/v1/sources/kafka-team").then().body("paused", equalTo(false)));
     }
 
-    private static Thread deadLetterReader(String topic, List<String> sink) {
+    private static void deadLetterReader(String topic, List<String> sink,
+            java.util.concurrent.atomic.AtomicBoolean reading) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-dlq-" + UUID.randomUUID());
@@ -171,17 +173,14 @@ class KafkaSourceTest {
         Thread t = new Thread(() -> {
             try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
                 c.subscribe(List.of(topic));
-                while (!Thread.currentThread().isInterrupted()) {
+                while (reading.get()) {
                     c.poll(Duration.ofMillis(200)).forEach(r -> sink.add(new String(
                             r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8) + "|"
                             + r.value()));
                 }
-            } catch (org.apache.kafka.common.errors.InterruptException e) {
-                // done
             }
         });
         t.setDaemon(true);
         t.start();
-        return t;
     }
 }

@@ -1,6 +1,8 @@
 package io.agenttriggers.queue.messaging;
 
 import io.agenttriggers.queue.config.QueueConsumerConfig;
+import io.agenttriggers.queue.config.SourceSpec;
+import io.agenttriggers.queue.source.SourceManager;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import io.vertx.amqp.AmqpClientOptions;
@@ -13,9 +15,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness of the AMQP 1.0 broker (RabbitMQ with its AMQP 1.0 plugin): opens and closes a real AMQP 1.0
- * connection, so a broker without the plugin, or with wrong credentials, reads DOWN. The password never
- * appears in the response.
+ * Readiness of the default AMQP 1.0 broker (RabbitMQ with its AMQP 1.0 plugin) when a source reads from it: opens
+ * and closes a real AMQP 1.0 connection, so a broker without the plugin, or with wrong credentials, reads DOWN. The
+ * password never appears in the response.
  */
 @Readiness
 @ApplicationScoped
@@ -39,8 +41,18 @@ public class AmqpBrokerHealthCheck implements AsyncHealthCheck {
     @ConfigProperty(name = "amqp-password", defaultValue = "guest")
     String password;
 
+    @Inject
+    SourceManager sources;
+
     @Override
     public Uni<HealthCheckResponse> call() {
+        boolean used = sources.runners().stream().anyMatch(r -> r.spec().type() == SourceSpec.Type.AMQP
+                && r.spec().enabledOrDefault() && r.spec().amqp().host() == null);
+        if (!used) {
+            // No source reads from the default broker: it is not a dependency of this deployment.
+            return Uni.createFrom().item(HealthCheckResponse.named("AMQP 1.0 broker").up()
+                    .withData("broker", "not used by any source").build());
+        }
         AmqpClient client = AmqpClient.create(vertx, new AmqpClientOptions()
                 .setHost(host).setPort(port).setUsername(username).setPassword(password)
                 .setConnectTimeout((int) config.brokerCheckTimeout().toMillis()));

@@ -47,6 +47,9 @@ public class InboundPublisher {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+        // Room for the largest event a source may accept (16 MiB body, base64 for binary); the broker's own
+        // message.max.bytes then decides, and a refusal is final (the source's onParseError applies).
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(24 * 1024 * 1024));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, CloudEventSerializer.class.getName());
         producer = new KafkaProducer<>(p);

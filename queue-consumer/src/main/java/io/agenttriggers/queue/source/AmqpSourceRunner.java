@@ -1,5 +1,6 @@
 package io.agenttriggers.queue.source;
 
+import io.agenttriggers.queue.config.Secret;
 import io.agenttriggers.queue.config.SourceSpec;
 import io.agenttriggers.queue.domain.Backoff;
 import io.agenttriggers.queue.domain.Disposition;
@@ -129,11 +130,18 @@ public final class AmqpSourceRunner extends SourceRunner {
                 .onFailure(e -> lost(gen, "cannot attach: " + describe(e)));
     }
 
-    private static String describe(Throwable e) {
-        // Vert.x/Proton messages name the host, the address and the AMQP error condition, never the password.
+    /**
+     * The class and the broker's condition text ("amqp:not-found ...", "Failed to authenticate"), which name hosts
+     * and addresses; as a guard, a text that contains the password is not shown at all.
+     */
+    private String describe(Throwable e) {
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : " (" + (m.length() > 200 ? m.substring(0, 200) : m)
-                + ")");
+        Secret password = spec.amqp().password();
+        String secret = password != null ? password.reveal() : defaults.password();
+        if (m == null || (secret != null && !secret.isEmpty() && m.contains(secret))) {
+            return e.getClass().getSimpleName();
+        }
+        return e.getClass().getSimpleName() + " (" + (m.length() > 200 ? m.substring(0, 200) : m) + ")";
     }
 
     private void lost(int gen, String why) {
@@ -185,13 +193,16 @@ public final class AmqpSourceRunner extends SourceRunner {
                 if (ar.succeeded()) {
                     deadLettered();
                     safely(message::accepted);
+                    release();
                 } else {
                     noteError("dead letter not written: " + ar.cause().getClass().getSimpleName());
                     log.errorf("Source %s: dead letter of %s not written (%s); given back to the broker",
                             spec.name(), raw.messageId(), ar.cause().getClass().getSimpleName());
-                    safely(() -> message.modified(true, false));
+                    vertx.setTimer(Math.max(1, spec.initialBackoff().toMillis()), t -> {
+                        safely(() -> message.modified(true, false));
+                        release();
+                    });
                 }
-                release();
             });
         }
     }

@@ -99,7 +99,7 @@ public final class ImapSourceRunner extends SourceRunner {
                     state = State.RUNNING;
                     failures = 0;
                     clearError();
-                } catch (MessagingException | RuntimeException e) {
+                } catch (MessagingException | RuntimeException | Error e) {
                     state = State.RECONNECTING;
                     // Mail exceptions can quote the server's reply, never our password; keep the class only anyway.
                     noteError("IMAP: " + e.getClass().getSimpleName());
@@ -121,6 +121,8 @@ public final class ImapSourceRunner extends SourceRunner {
         p.put("mail.store.protocol", proto);
         p.put("mail." + proto + ".connectiontimeout", "10000");
         p.put("mail." + proto + ".timeout", "30000");
+        // Reading a mail must not mark it read: only a durable event (or onParseError) does.
+        p.put("mail." + proto + ".peek", "true");
         return Session.getInstance(p);
     }
 
@@ -174,15 +176,14 @@ public final class ImapSourceRunner extends SourceRunner {
         Lane lane = new Lane();
         Map<Message, CompletableFuture<Disposition>> handled = new LinkedHashMap<>();
         for (Message message : batch) {
-            RawMessage raw;
             try {
-                raw = raw(folder, message, received);
-            } catch (IOException e) {
-                raw = new RawMessage(new byte[0], Map.of(), id(folder, message), received, Map.of());
+                handled.put(message, handle(raw(folder, message, received), lane));
+            } catch (IOException | MessagingException | RuntimeException e) {
+                // A mail that cannot even be read (malformed headers or MIME): it follows onParseError.
+                stats.received();
+                handled.put(message, CompletableFuture.completedFuture(notAnEvent(id(folder, message),
+                        "mail cannot be read (" + e.getClass().getSimpleName() + ")")));
             }
-            // Unread until handled: the search above skips nothing that failed.
-            message.setFlag(Flags.Flag.SEEN, false);
-            handled.put(message, handle(raw, lane));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(handled.values().toArray(CompletableFuture[]::new));
         while (!all.isDone() && System.currentTimeMillis() < stopDeadline) {
@@ -225,15 +226,23 @@ public final class ImapSourceRunner extends SourceRunner {
         }
     }
 
+    /** IMAP MOVE where the server has it; otherwise copy, then flag the originals deleted (expunged on close). */
     private static void move(Store store, Folder from, List<Message> messages, String to) throws MessagingException {
         Folder target = store.getFolder(to);
         if (!target.exists()) {
             target.create(Folder.HOLDS_MESSAGES);
         }
         Message[] array = messages.toArray(Message[]::new);
-        from.copyMessages(array, target);
         for (Message message : array) {
             message.setFlag(Flags.Flag.SEEN, true);
+        }
+        if (from instanceof org.eclipse.angus.mail.imap.IMAPFolder imap && store instanceof
+                org.eclipse.angus.mail.imap.IMAPStore imapStore && imapStore.hasCapability("MOVE")) {
+            imap.moveMessages(array, target);
+            return;
+        }
+        from.copyMessages(array, target);
+        for (Message message : array) {
             message.setFlag(Flags.Flag.DELETED, true);
         }
     }
@@ -343,7 +352,7 @@ public final class ImapSourceRunner extends SourceRunner {
         stopDeadline = deadline;
         stopping = true;
         if (thread != null) {
-            thread.interrupt();
+            // Not interrupted: the batch in hand gets its grace, the poll sleep notices stopping by itself.
             try {
                 thread.join(Math.max(1, deadline - System.currentTimeMillis() + 5_000));
             } catch (InterruptedException e) {

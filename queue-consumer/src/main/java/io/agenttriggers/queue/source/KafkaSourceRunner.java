@@ -47,7 +47,6 @@ public final class KafkaSourceRunner extends SourceRunner {
     private final String bootstrapServers;
     private final KafkaDeadLetters deadLetters;
     private final List<Thread> threads = new ArrayList<>();
-    private final List<KafkaConsumer<byte[], byte[]>> consumers = new ArrayList<>();
     private final AtomicLongArray lag;
     private volatile long stopDeadline = Long.MAX_VALUE;
 
@@ -109,7 +108,7 @@ public final class KafkaSourceRunner extends SourceRunner {
                 return;
             } catch (WakeupException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (stopping) {
                     return;
                 }
@@ -124,9 +123,6 @@ public final class KafkaSourceRunner extends SourceRunner {
 
     private void consume(int index) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(index));
-        synchronized (this) {
-            consumers.add(consumer);
-        }
         try {
             boolean[] consumerPaused = {false};
             ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
@@ -168,9 +164,6 @@ public final class KafkaSourceRunner extends SourceRunner {
                 }
             }
         } finally {
-            synchronized (this) {
-                consumers.remove(consumer);
-            }
             lag.set(index, -1);
             consumer.close(Duration.ofSeconds(5));
         }

@@ -101,7 +101,14 @@ public class SourceManager {
             SourceRunner runner = create(spec);
             runners.put(spec.name(), runner);
         }
-        Set<String> pausedNow = readPaused().await().atMost(Duration.ofSeconds(5)).orElse(Set.of());
+        Set<String> pausedNow;
+        try {
+            pausedNow = readPaused().await().atMost(Duration.ofSeconds(5)).orElse(Set.of());
+        } catch (RuntimeException e) {
+            // Redis slow or away: start as configured; the sync below applies recorded pauses once it answers.
+            LOG.warnf("Paused sources not read from Redis at start (%s)", e.getClass().getSimpleName());
+            pausedNow = Set.of();
+        }
         for (SourceRunner runner : runners.values()) {
             if (pausedNow.contains(runner.spec().name())) {
                 runner.pause();

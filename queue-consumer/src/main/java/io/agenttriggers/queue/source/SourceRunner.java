@@ -129,13 +129,7 @@ public abstract class SourceRunner {
             }
             return new Ready(publisher.record(built.event()), built.dedupKeyExtracted());
         } catch (ParseException e) {
-            stats.parseFailures.increment();
-            Disposition d = Disposition.parseFailure(spec.onParseErrorOrDefault(), e.getMessage());
-            String action = d.kind().name().toLowerCase().replace('_', '-');
-            log.warnf("Source %s: message %s is not an event (%s); %s", spec.name(), message.messageId(),
-                    e.getMessage(), action);
-            stats.failed(message.messageId(), e.getMessage(), action);
-            return d;
+            return notAnEvent(message, e.getMessage());
         } catch (RuntimeException e) {
             // A defect, not the message's fault: give it back rather than lose it.
             log.errorf(e, "Source %s: message %s could not be handled", spec.name(), message.messageId());
@@ -143,13 +137,47 @@ public abstract class SourceRunner {
         }
     }
 
+    /** Errors on which Kafka will refuse the same record again, however often it is sent. */
+    static boolean refusedForGood(Throwable error) {
+        return error instanceof org.apache.kafka.common.errors.RecordTooLargeException
+                || error instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException
+                || error instanceof org.apache.kafka.common.errors.SerializationException
+                || error instanceof org.apache.kafka.common.InvalidRecordException;
+    }
+
+    /**
+     * A message that cannot become an event: logged, counted, kept among the recent failures, and given the source's
+     * {@code onParseError} disposition. Adapters call it for messages they cannot even read.
+     */
+    protected Disposition notAnEvent(RawMessage message, String reason) {
+        return notAnEvent(message.messageId(), reason);
+    }
+
+    protected Disposition notAnEvent(String messageId, String reason) {
+        stats.parseFailures.increment();
+        Disposition d = Disposition.parseFailure(spec.onParseErrorOrDefault(), reason);
+        String action = d.kind().name().toLowerCase().replace('_', '-');
+        log.warnf("Source %s: message %s is not an event (%s); %s", spec.name(), messageId, reason, action);
+        stats.failed(messageId, reason, action);
+        return d;
+    }
+
     private void publish(ProducerRecord<String, CloudEvent> record, RawMessage message, int attempt,
             CompletableFuture<Disposition> done) {
-        publisher.publish(record).whenComplete((ok, error) -> {
-            if (error == null) {
+        publisher.publish(record).whenComplete((ok, failure) -> {
+            if (failure == null) {
                 stats.inFlight.decrementAndGet();
                 stats.published(message.receivedAt());
                 done.complete(Disposition.PUBLISHED);
+                return;
+            }
+            Throwable error = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (refusedForGood(error)) {
+                // Kafka will never take this event (too large, unserializable): retrying would block the source.
+                stats.inFlight.decrementAndGet();
+                done.complete(notAnEvent(message, "event refused by Kafka (" + error.getClass().getSimpleName()
+                        + ")"));
                 return;
             }
             if (stopping) {

@@ -119,7 +119,7 @@ public final class SqsSourceRunner extends SourceRunner {
                 if (!messages.isEmpty()) {
                     handleBatch(sqs, messages);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (stopping) {
                     return;
                 }
@@ -160,35 +160,48 @@ public final class SqsSourceRunner extends SourceRunner {
             }
             Disposition d = f.join();
             switch (d.kind()) {
-                case PUBLISHED, ACK -> delete.add(entry(m));
+                case PUBLISHED, ACK -> delete.add(entry(m, delete.size()));
                 case DEAD_LETTER -> {
                     try {
-                        sqs.sendMessage(r -> r.queueUrl(spec.deadLetterOrDefault()).messageBody(m.body())
-                                .messageAttributes(deadLetterAttributes(m, d.reason())));
+                        sqs.sendMessage(r -> {
+                            r.queueUrl(spec.deadLetterOrDefault()).messageBody(m.body())
+                                    .messageAttributes(deadLetterAttributes(m, d.reason()));
+                            if (spec.deadLetterOrDefault().endsWith(".fifo")) {
+                                r.messageGroupId(spec.name()).messageDeduplicationId(m.messageId());
+                            }
+                        });
                         deadLettered();
-                        delete.add(entry(m));
+                        delete.add(entry(m, delete.size()));
                     } catch (RuntimeException e) {
                         noteError("dead letter not written: " + e.getClass().getSimpleName());
                         log.errorf("Source %s: dead letter of %s not written (%s); it stays in the queue",
                                 spec.name(), m.messageId(), e.getClass().getSimpleName());
                     }
                 }
-                case REQUEUE -> changeVisibility(sqs, m, (int) Math.max(0, spec.initialBackoff().toSeconds()));
+                case REQUEUE -> changeVisibility(sqs, m, (int) Math.max(1, spec.initialBackoff().toSeconds()));
                 case ABANDONED -> {
                 }
             }
         }
         if (!delete.isEmpty()) {
-            var result = sqs.deleteMessageBatch(r -> r.queueUrl(spec.sqs().queueUrl()).entries(delete));
-            if (result.hasFailed() && !result.failed().isEmpty()) {
-                // Undeleted messages come back after the visibility timeout and are duplicates by message id.
-                log.warnf("Source %s: %d message(s) not deleted", spec.name(), result.failed().size());
+            // Undeleted messages come back after the visibility timeout and are duplicates by message id.
+            try {
+                var result = sqs.deleteMessageBatch(r -> r.queueUrl(spec.sqs().queueUrl()).entries(delete));
+                if (result.hasFailed() && !result.failed().isEmpty()) {
+                    log.warnf("Source %s: %d message(s) not deleted", spec.name(), result.failed().size());
+                }
+            } catch (RuntimeException e) {
+                log.warnf("Source %s: %d message(s) not deleted (%s)", spec.name(), delete.size(),
+                        e.getClass().getSimpleName());
             }
         }
     }
 
     private static Map<String, MessageAttributeValue> deadLetterAttributes(Message m, String reason) {
-        Map<String, MessageAttributeValue> attrs = new HashMap<>(m.messageAttributes());
+        // SQS takes at most 10 attributes: keep 8 of the original ones, then say why and which message.
+        Map<String, MessageAttributeValue> attrs = new HashMap<>();
+        m.messageAttributes().entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(8)
+                .forEach(e -> attrs.put(e.getKey(), e.getValue()));
         attrs.put("dead-letter-reason", MessageAttributeValue.builder().dataType("String")
                 .stringValue(reason == null || reason.isBlank() ? "-" : reason).build());
         attrs.put("dead-letter-message-id", MessageAttributeValue.builder().dataType("String")
@@ -205,9 +218,9 @@ public final class SqsSourceRunner extends SourceRunner {
         }
     }
 
-    private static DeleteMessageBatchRequestEntry entry(Message m) {
-        return DeleteMessageBatchRequestEntry.builder().id(m.messageId().replaceAll("[^A-Za-z0-9_-]", "_"))
-                .receiptHandle(m.receiptHandle()).build();
+    /** Entry ids need only be unique within the batch (at most 80 of [A-Za-z0-9_-]): the position is. */
+    private static DeleteMessageBatchRequestEntry entry(Message m, int index) {
+        return DeleteMessageBatchRequestEntry.builder().id("m" + index).receiptHandle(m.receiptHandle()).build();
     }
 
     private RawMessage raw(Message m, Instant received) {
