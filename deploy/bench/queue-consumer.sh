@@ -5,7 +5,7 @@
 # RabbitMQ queue over AMQP 1.0 against a plain AMQP receiver → Kafka producer copy. Rates are taken over the
 # producer timestamps of the output records, so start-up time does not count. Target: ≥ 50 % of the plain copy.
 #
-#   deploy/bench/queue-consumer.sh          # KAFKA_MESSAGES=100000 AMQP_MESSAGES=20000 by default
+#   deploy/bench/queue-consumer.sh          # KAFKA_MESSAGES=100000 AMQP_MESSAGES=50000 by default
 #
 # Prints a Markdown table and writes it to deploy/bench/results/queue-consumer-<time>.md (git-ignored).
 set -euo pipefail
@@ -14,7 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BENCH="$ROOT/deploy/bench"
 WORK="$ROOT/deploy/local/.run/bench"
 KN="${KAFKA_MESSAGES:-100000}"
-AN="${AMQP_MESSAGES:-20000}"
+AN="${AMQP_MESSAGES:-50000}"
 PREFETCH="${PREFETCH:-500}"
 PORT="${QUEUE_PORT:-18960}"
 RUN="queue$(date +%s)"
@@ -29,7 +29,9 @@ for t in in copy inbound acopy ainbound; do
   java -cp "$ROOT/deploy/local/.run/kafka/libs/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA" \
     --create --if-not-exists --topic "bench.$RUN.$t" --partitions 6 --replication-factor 1 >/dev/null
 done
-bench() { java -Xmx512m -cp "$CP" "$BENCH/QueueBench.java" "$@"; }
+# Both sides of each comparison run with the same JVM options.
+JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx512m}"
+bench() { java $JAVA_OPTS -cp "$CP" "$BENCH/QueueBench.java" "$@"; }
 
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -38,7 +40,7 @@ trap cleanup EXIT
 # source-type source-spec... : runs a queue-consumer with one source until its output has N records.
 consumer() { # inbound-topic extra-properties...
   local inbound="$1"; shift
-  java -Xms256m -Xmx256m -XX:+UseSerialGC -Dquarkus.http.port="$PORT" -Dquarkus.http.host=127.0.0.1 \
+  java $JAVA_OPTS -Dquarkus.http.port="$PORT" -Dquarkus.http.host=127.0.0.1 \
     -Dtriggers.queue-consumer.inbound-topic="$inbound" -Dtriggers.queue-consumer.sources-file= \
     -Dtriggers.queue.sources.bench.event-name.json-path='$.type' -Dtriggers.queue.sources.bench.dedup-key.json-path='$.id' \
     -Dtriggers.queue.sources.bench.tenant-id.header=tenant -Dtriggers.queue.sources.bench.tenant-id.default=demo \
@@ -69,7 +71,7 @@ AQC=$(bench span "$KAFKA" "bench.$RUN.ainbound" "$AN" 300)
 ratio() { awk -v a="$(field "$1" rate_per_s)" -v b="$(field "$2" rate_per_s)" 'BEGIN { printf "%.0f %%", 100 * a / b }'; }
 RESULT="$BENCH/results/queue-consumer-$(date +%Y%m%d-%H%M%S).md"
 {
-  echo "queue-consumer throughput, $(nproc) cores, one consumer each side, acks=all; $KN Kafka messages, $AN AMQP messages (prefetch $PREFETCH)."
+  echo "queue-consumer throughput, $(nproc) cores, one consumer each side, acks=all, JVM options \`$JAVA_OPTS\` on both sides; $KN Kafka messages, $AN AMQP messages (prefetch $PREFETCH)."
   echo
   echo "| path | messages | msgs/s | vs plain copy |"
   echo "| --- | --- | --- | --- |"

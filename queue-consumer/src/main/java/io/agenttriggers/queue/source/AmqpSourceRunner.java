@@ -52,6 +52,9 @@ public final class AmqpSourceRunner extends SourceRunner {
     private final Defaults defaults;
     private final int prefetch;
     private final AtomicInteger unsettled = new AtomicInteger();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> settlements =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean settling = new java.util.concurrent.atomic.AtomicBoolean();
     private Context context;
     private AmqpClient client;
     private AmqpConnection connection;
@@ -169,11 +172,29 @@ public final class AmqpSourceRunner extends SourceRunner {
         AmqpReceiver from = receiver;
         unsettled.incrementAndGet();
         adjustFlow();
-        RawMessage raw = raw(message);
-        handle(raw, lane).whenComplete((d, e) -> context.runOnContext(v -> settle(from, message, raw, d)));
+        Instant received = Instant.now();
+        // The message is read into its raw form on the envelope pool, not on the event loop.
+        handle(() -> raw(message, received), lane).whenComplete((d, e) -> onContext(() -> settle(from, message, d)));
     }
 
-    private void settle(AmqpReceiver from, AmqpMessage message, RawMessage raw, Disposition d) {
+    /**
+     * Runs settlements on the link's context, many per hop: completions arrive from Kafka's producer thread one by
+     * one, and a context task per message costs more than the settlement itself.
+     */
+    private void onContext(Runnable task) {
+        settlements.add(task);
+        if (settling.compareAndSet(false, true)) {
+            context.runOnContext(v -> {
+                settling.set(false);
+                Runnable next;
+                while ((next = settlements.poll()) != null) {
+                    next.run();
+                }
+            });
+        }
+    }
+
+    private void settle(AmqpReceiver from, AmqpMessage message, Disposition d) {
         if (from != receiver) {
             // The link this message came on is gone; the broker already gave it back.
             release();
@@ -189,7 +210,7 @@ public final class AmqpSourceRunner extends SourceRunner {
                 safely(() -> message.modified(true, false));
                 release();
             });
-            case DEAD_LETTER -> deadLetter(raw, message, d.reason()).onComplete(ar -> {
+            case DEAD_LETTER -> deadLetter(message, d.reason()).onComplete(ar -> {
                 if (ar.succeeded()) {
                     deadLettered();
                     safely(message::accepted);
@@ -197,7 +218,7 @@ public final class AmqpSourceRunner extends SourceRunner {
                 } else {
                     noteError("dead letter not written: " + ar.cause().getClass().getSimpleName());
                     log.errorf("Source %s: dead letter of %s not written (%s); given back to the broker",
-                            spec.name(), raw.messageId(), ar.cause().getClass().getSimpleName());
+                            spec.name(), message.id(), ar.cause().getClass().getSimpleName());
                     vertx.setTimer(Math.max(1, spec.initialBackoff().toMillis()), t -> {
                         safely(() -> message.modified(true, false));
                         release();
@@ -207,7 +228,7 @@ public final class AmqpSourceRunner extends SourceRunner {
         }
     }
 
-    private Future<Void> deadLetter(RawMessage raw, AmqpMessage original, String reason) {
+    private Future<Void> deadLetter(AmqpMessage original, String reason) {
         if (connection == null) {
             return Future.failedFuture(new IllegalStateException("not connected"));
         }
@@ -218,7 +239,7 @@ public final class AmqpSourceRunner extends SourceRunner {
                 : original.applicationProperties().copy();
         props.put("dead-letter-reason", reason).put("dead-letter-source", spec.name());
         AmqpMessage letter = AmqpMessage.create()
-                .withBufferAsBody(Buffer.buffer(raw.body()))
+                .withBufferAsBody(Buffer.buffer(body(original)))
                 .applicationProperties(props)
                 .id(original.id())
                 .contentType(original.contentType())
@@ -257,7 +278,7 @@ public final class AmqpSourceRunner extends SourceRunner {
         }
     }
 
-    private RawMessage raw(AmqpMessage message) {
+    private RawMessage raw(AmqpMessage message, Instant received) {
         Map<String, String> headers = new HashMap<>();
         JsonObject props = message.applicationProperties();
         if (props != null) {
@@ -282,7 +303,7 @@ public final class AmqpSourceRunner extends SourceRunner {
         if (message.creationTime() > 0) {
             transport.put("timestamp", Instant.ofEpochMilli(message.creationTime()).toString());
         }
-        return new RawMessage(body(message), headers, message.id(), Instant.now(), transport);
+        return new RawMessage(body(message), headers, message.id(), received, transport);
     }
 
     static byte[] body(AmqpMessage message) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
@@ -92,7 +93,7 @@ public abstract class SourceRunner {
             }, null, false);
 
     /** A message whose event is built and ready to send. */
-    private record Ready(ProducerRecord<String, CloudEvent> record, boolean dedupKeyExtracted) {
+    private record Ready(ProducerRecord<String, CloudEvent> record, RawMessage message) {
     }
 
     /**
@@ -100,8 +101,13 @@ public abstract class SourceRunner {
      * messages handed to the same lane before it. The future never fails. Call from one thread per lane.
      */
     protected CompletableFuture<Disposition> handle(RawMessage message, Lane lane) {
+        return handle(() -> message, lane);
+    }
+
+    /** As {@link #handle(RawMessage, Lane)}, with the message read from the broker's form on the pool too. */
+    protected CompletableFuture<Disposition> handle(Supplier<RawMessage> reader, Lane lane) {
         stats.received();
-        CompletableFuture<Object> prepared = CompletableFuture.supplyAsync(() -> prepare(message), PREPARE);
+        CompletableFuture<Object> prepared = CompletableFuture.supplyAsync(() -> prepare(reader), PREPARE);
         CompletableFuture<Disposition> done = new CompletableFuture<>();
         lane.tail = lane.tail.thenCombine(prepared, (previous, p) -> {
             if (p instanceof Disposition d) {
@@ -109,11 +115,11 @@ public abstract class SourceRunner {
             } else {
                 Ready ready = (Ready) p;
                 stats.inFlight.incrementAndGet();
-                publish(ready.record(), message, 0, done);
+                publish(ready.record(), ready.message(), 0, done);
             }
             return null;
         }).exceptionally(e -> {
-            log.errorf(e, "Source %s: message %s could not be handled", spec.name(), message.messageId());
+            log.errorf(e, "Source %s: a message could not be handled", spec.name());
             done.complete(new Disposition(Disposition.Kind.REQUEUE, "internal error"));
             return null;
         });
@@ -121,13 +127,19 @@ public abstract class SourceRunner {
     }
 
     /** The message's ready record, or the disposition of a message that is not an event. Never throws. */
-    private Object prepare(RawMessage message) {
+    private Object prepare(Supplier<RawMessage> reader) {
+        RawMessage message;
+        try {
+            message = reader.get();
+        } catch (RuntimeException e) {
+            return notAnEvent("(unreadable)", "message cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
         try {
             EnvelopeBuilder.Built built = envelopes.build(message);
             if (built.dedupKeyExtracted()) {
                 stats.dedupExtracted.increment();
             }
-            return new Ready(publisher.record(built.event()), built.dedupKeyExtracted());
+            return new Ready(publisher.record(built.event()), message);
         } catch (ParseException e) {
             return notAnEvent(message, e.getMessage());
         } catch (RuntimeException e) {
