@@ -33,13 +33,18 @@ class ImapSourceTest {
     }
 
     static void sendMail(String subject, String text, boolean attachment, String ticket) throws Exception {
+        sendMail("customer@example.com", InJvmServers.MAILBOX, subject, text, attachment, ticket);
+    }
+
+    static void sendMail(String from, String to, String subject, String text, boolean attachment, String ticket)
+            throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.host", "127.0.0.1");
         p.put("mail.smtp.port", String.valueOf(InJvmServers.mail.getSmtp().getPort()));
         Session session = Session.getInstance(p);
         MimeMessage m = new MimeMessage(session);
-        m.setFrom(new InternetAddress("customer@example.com"));
-        m.setRecipients(Message.RecipientType.TO, InJvmServers.MAILBOX);
+        m.setFrom(new InternetAddress(from));
+        m.setRecipients(Message.RecipientType.TO, to);
         m.setSubject(subject);
         m.setHeader("X-Ticket", ticket);
         if (attachment) {
@@ -88,6 +93,50 @@ class ImapSourceTest {
                 marker.equals(ev.data().headers().get("X-Ticket"))).isPresent());
         assertThat(InboundEvents.matching(ev -> ticket.equals(ev.data().headers().get("X-Ticket")))).isEmpty();
         assertThat(count("INBOX", ticket)).isEqualTo(1);
+    }
+
+    @Test
+    void markReadSourceTakesOnlyMatchingSenderWithAttachmentAndMarksItRead() throws Exception {
+        String withAttachment = UUID.randomUUID().toString();
+        String withoutAttachment = UUID.randomUUID().toString();
+        String otherSender = UUID.randomUUID().toString();
+        sendMail("billing@vendor.example", InJvmServers.INVOICES, "invoice " + withoutAttachment, "no file", false,
+                withoutAttachment);
+        sendMail("someone@vendor.example", InJvmServers.INVOICES, "invoice " + otherSender, "file", true,
+                otherSender);
+        sendMail("billing@vendor.example", InJvmServers.INVOICES, "invoice " + withAttachment, "file", true,
+                withAttachment);
+
+        TriggerEvent e = await().atMost(Duration.ofSeconds(30)).until(() -> InboundEvents.first(ev ->
+                withAttachment.equals(ev.data().headers().get("X-Ticket"))), o -> o.isPresent()).get();
+        assertThat(e.eventName()).isEqualTo("invoice.mailed");
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen(InJvmServers.INVOICES, withAttachment));
+        // Let a few more polls pass: the other two stay unread and never become events.
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        assertThat(InboundEvents.matching(ev -> withoutAttachment.equals(ev.data().headers().get("X-Ticket"))
+                || otherSender.equals(ev.data().headers().get("X-Ticket")))).isEmpty();
+        assertThat(seen(InJvmServers.INVOICES, withoutAttachment)).isFalse();
+        assertThat(seen(InJvmServers.INVOICES, otherSender)).isFalse();
+    }
+
+    /** Whether the mail in the user's INBOX whose subject contains {@code subjectPart} is flagged read. */
+    static boolean seen(String user, String subjectPart) throws Exception {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", InJvmServers.mail.getImap().getPort(), user, InJvmServers.IMAP_PASSWORD);
+        try {
+            Folder folder = store.getFolder("INBOX");
+            folder.open(Folder.READ_ONLY);
+            boolean seen = false;
+            for (Message m : folder.getMessages()) {
+                if (m.getSubject() != null && m.getSubject().contains(subjectPart)) {
+                    seen = m.isSet(jakarta.mail.Flags.Flag.SEEN);
+                }
+            }
+            folder.close(false);
+            return seen;
+        } finally {
+            store.close();
+        }
     }
 
     static int count(String folderName, String subjectPart) throws Exception {

@@ -27,6 +27,7 @@ public class InJvmServers implements QuarkusTestResourceLifecycleManager {
     public static final String KAFKA_SECRET = "kafka-secret-" + UUID.randomUUID();
     public static final String AMQP_PASSWORD = "amqp-password-" + UUID.randomUUID();
     public static final String MAILBOX = "agent@triggers.test";
+    public static final String INVOICES = "invoices@triggers.test";
 
     public static GreenMail mail;
     public static SQSRestServer sqsServer;
@@ -41,6 +42,7 @@ public class InJvmServers implements QuarkusTestResourceLifecycleManager {
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort()});
         mail.start();
         mail.setUser(MAILBOX, MAILBOX, IMAP_PASSWORD);
+        mail.setUser(INVOICES, INVOICES, IMAP_PASSWORD);
 
         sqsServer = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
         int sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
@@ -78,6 +80,20 @@ public class InJvmServers implements QuarkusTestResourceLifecycleManager {
         c.put(p + "imap-support.event-name", "email.received");
         c.put(p + "imap-support.tenant-id", "acme");
         c.put(p + "imap-support.headers", "X-Ticket");
+
+        // Mark-read after publishing, only mail from billing with an attachment.
+        c.put(p + "imap-invoices.type", "imap");
+        c.put(p + "imap-invoices.imap.host", "127.0.0.1");
+        c.put(p + "imap-invoices.imap.port", String.valueOf(mail.getImap().getPort()));
+        c.put(p + "imap-invoices.imap.ssl", "false");
+        c.put(p + "imap-invoices.imap.username", INVOICES);
+        c.put(p + "imap-invoices.imap.password", IMAP_PASSWORD);
+        c.put(p + "imap-invoices.imap.poll-interval", "PT0.3S");
+        c.put(p + "imap-invoices.imap.from", "billing@");
+        c.put(p + "imap-invoices.imap.has-attachment", "true");
+        c.put(p + "imap-invoices.event-name", "invoice.mailed");
+        c.put(p + "imap-invoices.tenant-id", "acme");
+        c.put(p + "imap-invoices.headers", "X-Ticket");
 
         // A mailbox with the wrong password: its login failures are logged and shown, its password never.
         c.put(p + "imap-wrong.type", "imap");

@@ -21,11 +21,8 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.UIDFolder;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.search.AndTerm;
 import jakarta.mail.search.FlagTerm;
-import jakarta.mail.search.FromStringTerm;
 import jakarta.mail.search.SearchTerm;
-import jakarta.mail.search.SubjectTerm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -142,7 +139,7 @@ public final class ImapSourceRunner extends SourceRunner {
                     if (batch.size() == max || stopping || paused) {
                         break;
                     }
-                    if (Boolean.TRUE.equals(m.hasAttachment()) && !hasAttachment(message)) {
+                    if (!matches(message)) {
                         continue;
                     }
                     batch.add(message);
@@ -156,16 +153,34 @@ public final class ImapSourceRunner extends SourceRunner {
         }
     }
 
-    private SearchTerm filter() {
-        List<SearchTerm> terms = new ArrayList<>();
-        terms.add(new FlagTerm(new Flags(Flags.Flag.SEEN), false));
-        if (spec.imap().from() != null && !spec.imap().from().isBlank()) {
-            terms.add(new FromStringTerm(spec.imap().from()));
+    /** Unread mail; the sender and subject filters are applied here, as not every server searches on them. */
+    private static SearchTerm filter() {
+        return new FlagTerm(new Flags(Flags.Flag.SEEN), false);
+    }
+
+    /** Sender and subject contain the configured text (ignoring case), and an attachment is there if asked for. */
+    private boolean matches(Message message) {
+        try {
+            SourceSpec.Imap m = spec.imap();
+            if (m.from() != null && !m.from().isBlank()) {
+                String from = addresses(message.getFrom());
+                if (from == null || !from.toLowerCase(java.util.Locale.ROOT)
+                        .contains(m.from().toLowerCase(java.util.Locale.ROOT))) {
+                    return false;
+                }
+            }
+            if (m.subject() != null && !m.subject().isBlank()) {
+                String subject = message.getSubject();
+                if (subject == null || !subject.toLowerCase(java.util.Locale.ROOT)
+                        .contains(m.subject().toLowerCase(java.util.Locale.ROOT))) {
+                    return false;
+                }
+            }
+            return !Boolean.TRUE.equals(m.hasAttachment()) || hasAttachment(message);
+        } catch (MessagingException e) {
+            // Unreadable headers: let it through, so it is handled (and dead-lettered) rather than skipped forever.
+            return true;
         }
-        if (spec.imap().subject() != null && !spec.imap().subject().isBlank()) {
-            terms.add(new SubjectTerm(spec.imap().subject()));
-        }
-        return terms.size() == 1 ? terms.get(0) : new AndTerm(terms.toArray(SearchTerm[]::new));
     }
 
     private void handleBatch(Store store, Folder folder, List<Message> batch) throws MessagingException {
