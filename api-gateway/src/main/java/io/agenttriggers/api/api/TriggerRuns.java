@@ -189,7 +189,7 @@ public class TriggerRuns {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("runId", runId);
         body.put("status", "accepted");
-        Response.ResponseBuilder out = Response.accepted(body).location(URI.create("/runs/" + runId + "/result"));
+        Response.ResponseBuilder out = Response.accepted(body).header("Location", "/runs/" + runId + "/result");
         if (replayed) {
             out.header("Idempotent-Replayed", "true");
         }

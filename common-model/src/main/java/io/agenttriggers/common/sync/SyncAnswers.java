@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * How a waiting (sync) caller is answered (SPEC §4, api-gateway): 200 with the result; 408 when the wait times out
  * (the run goes on); governance rejections 403 (denied), 429 (rate, concurrency, cooldown) or 503 (quota, budget,
- * open circuit, governance unavailable), with Retry-After where it applies; a failed run 502.
+ * open circuit, governance unavailable), with Retry-After where it applies; a failed run 502. Location headers are
+ * set as written: {@code ResponseBuilder.location} resolves against the current request, which is not there when the
+ * answer is built on the thread an outcome or a timeout arrived on (without context propagation).
  */
 public final class SyncAnswers {
 
@@ -26,14 +28,14 @@ public final class SyncAnswers {
                 body.put("runId", outcome.runId());
                 body.put("status", outcome.status().wire());
                 body.put("result", outcome.result());
-                yield Response.ok(body).location(location).build();
+                yield Response.ok(body).header("Location", location.toString()).build();
             }
             case DUPLICATE -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("runId", outcome.runId());
                 body.put("status", "duplicate");
                 body.put("originalRunId", outcome.originalRunId());
-                yield Response.ok(body).location(URI.create("/api/v1/runs/" + outcome.originalRunId())).build();
+                yield Response.ok(body).header("Location", "/api/v1/runs/" + outcome.originalRunId()).build();
             }
             case REJECTED -> rejected(outcome);
             default -> ProblemMappers.respond(502, "run_failed", "Bad gateway", "Run " + outcome.runId() + " ended "
@@ -44,7 +46,7 @@ public final class SyncAnswers {
 
     public static Response timeout(String runId) {
         return Response.status(408).entity(Map.of("runId", runId, "status", "timeout"))
-                .location(URI.create("/api/v1/runs/" + runId)).build();
+                .header("Location", "/api/v1/runs/" + runId).build();
     }
 
     private static Response rejected(RunOutcome outcome) {
