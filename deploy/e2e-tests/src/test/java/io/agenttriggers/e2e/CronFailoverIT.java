@@ -3,7 +3,6 @@ package io.agenttriggers.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -143,20 +142,7 @@ class CronFailoverIT {
     }
 
     static List<Map<String, Object>> ledger(String scheduleId, Instant from, Instant to) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        String cursor = null;
-        do {
-            var request = given().baseUri(STACK.url("agent-dispatcher")).header("Authorization", ADMIN)
-                    .queryParam("source", "/cron/" + scheduleId).queryParam("from", from.toString())
-                    .queryParam("to", to.plusSeconds(1).toString()).queryParam("limit", 500);
-            if (cursor != null) {
-                request.queryParam("cursor", cursor);
-            }
-            JsonPath page = request.get("/api/v1/runs").then().statusCode(200).extract().jsonPath();
-            List<Map<String, Object>> items = page.getList("items");
-            out.addAll(items);
-            cursor = page.getString("nextCursor");
-        } while (cursor != null);
-        return out;
+        return STACK.ledger("source", "/cron/" + scheduleId, "from", from.toString(), "to",
+                to.plusSeconds(1).toString());
     }
 }

@@ -9,7 +9,6 @@ import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerEventCodec;
 import io.agenttriggers.common.event.TriggerType;
 import io.agenttriggers.common.testing.KafkaTestClient;
-import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,8 +73,9 @@ class DispatcherFailoverIT {
         Awaitility.await("every event has a terminal run").atMost(4, TimeUnit.MINUTES).pollInterval(Duration.ofSeconds(2))
                 .until(() -> {
                     ledger.clear();
-                    ledger.addAll(runs());
-                    return ledger.size() >= EVENTS && ledger.stream().allMatch(r -> terminal((String) r.get("status")));
+                    ledger.addAll(STACK.ledger("tenantId", TENANT));
+                    return ledger.size() >= EVENTS
+                            && ledger.stream().allMatch(r -> StackProcesses.terminal((String) r.get("status")));
                 });
 
         Map<String, Object> started = given().baseUri(STACK.url("runtime-simulator")).get("/v1/stats")
@@ -109,26 +109,5 @@ class DispatcherFailoverIT {
         System.out.printf("dispatcher failover: %d events, %d keys each run once, %d duplicates%n", ledger.size(),
                 succeededByKey.size(), ledger.size() - succeededByKey.size());
         assertThat(problems).isEmpty();
-    }
-
-    static boolean terminal(String status) {
-        return !"queued".equals(status) && !"running".equals(status);
-    }
-
-    static List<Map<String, Object>> runs() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        String cursor = null;
-        do {
-            var request = given().baseUri(STACK.url("agent-dispatcher")).header("Authorization", ADMIN)
-                    .queryParam("tenantId", TENANT).queryParam("limit", 500);
-            if (cursor != null) {
-                request.queryParam("cursor", cursor);
-            }
-            JsonPath page = request.get("/api/v1/runs").then().statusCode(200).extract().jsonPath();
-            List<Map<String, Object>> items = page.getList("items");
-            out.addAll(items);
-            cursor = page.getString("nextCursor");
-        } while (cursor != null);
-        return out;
     }
 }

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agenttriggers.common.testing.KafkaTestClient;
-import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,9 +96,9 @@ class QueueConsumerFailoverIT {
         Awaitility.await("every message has a terminal run").atMost(6, TimeUnit.MINUTES)
                 .pollInterval(Duration.ofSeconds(3)).until(() -> {
                     ledger.clear();
-                    ledger.addAll(runs());
+                    ledger.addAll(STACK.ledger("tenantId", TENANT));
                     return ledger.stream().filter(r -> "succeeded".equals(r.get("status"))).count() >= MESSAGES
-                            && ledger.stream().allMatch(r -> terminal((String) r.get("status")));
+                            && ledger.stream().allMatch(r -> StackProcesses.terminal((String) r.get("status")));
                 });
 
         Map<String, Object> started = given().baseUri(STACK.url("runtime-simulator")).get("/v1/stats")
@@ -139,26 +138,5 @@ class QueueConsumerFailoverIT {
                 + "%d duplicates of redelivered records%n", MESSAGES, sentAtKill, ledger.size(), duplicates);
         assertThat(problems).isEmpty();
         assertThat(succeededByKey).hasSize(MESSAGES);
-    }
-
-    static boolean terminal(String status) {
-        return !"queued".equals(status) && !"running".equals(status);
-    }
-
-    static List<Map<String, Object>> runs() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        String cursor = null;
-        do {
-            var request = given().baseUri(STACK.url("agent-dispatcher")).header("Authorization", ADMIN)
-                    .queryParam("tenantId", TENANT).queryParam("limit", 500);
-            if (cursor != null) {
-                request.queryParam("cursor", cursor);
-            }
-            JsonPath page = request.get("/api/v1/runs").then().statusCode(200).extract().jsonPath();
-            List<Map<String, Object>> items = page.getList("items");
-            out.addAll(items);
-            cursor = page.getString("nextCursor");
-        } while (cursor != null);
-        return out;
     }
 }

@@ -192,6 +192,36 @@ final class StackProcesses {
         return "mp.messaging." + direction + ".\"" + name + "\".topic";
     }
 
+    /**
+     * Every run of the dispatcher's ledger matching the query parameters (name, value, ...), all pages read with the
+     * admin token.
+     */
+    List<Map<String, Object>> ledger(Object... query) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        String cursor = null;
+        do {
+            var request = io.restassured.RestAssured.given().baseUri(url("agent-dispatcher"))
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN).queryParam("limit", 500);
+            for (int i = 0; i < query.length; i += 2) {
+                request.queryParam((String) query[i], query[i + 1]);
+            }
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            io.restassured.path.json.JsonPath page = request.get("/api/v1/runs").then().statusCode(200).extract()
+                    .jsonPath();
+            List<Map<String, Object>> items = page.getList("items");
+            out.addAll(items);
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+        return out;
+    }
+
+    /** Whether a run status is final. */
+    static boolean terminal(String status) {
+        return !"queued".equals(status) && !"running".equals(status);
+    }
+
     boolean ready(String service) {
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(url(service) + "/q/health/ready").toURL()

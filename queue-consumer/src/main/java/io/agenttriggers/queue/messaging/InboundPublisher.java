@@ -65,15 +65,20 @@ public class InboundPublisher {
     }
 
     public CompletableFuture<Void> publish(ProducerRecord<String, CloudEvent> record) {
+        return send(producer, record);
+    }
+
+    /** Sends a record; the future completes when Kafka acknowledged it, and fails (never throws) otherwise. */
+    public static <K, V> CompletableFuture<Void> send(KafkaProducer<K, V> producer, ProducerRecord<K, V> record) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             producer.send(record, (metadata, error) -> {
-                        if (error == null) {
-                            done.complete(null);
-                        } else {
-                            done.completeExceptionally(error);
-                        }
-                    });
+                if (error == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(error);
+                }
+            });
         } catch (RuntimeException e) {
             done.completeExceptionally(e);
         }

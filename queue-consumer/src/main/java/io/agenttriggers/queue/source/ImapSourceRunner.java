@@ -200,17 +200,7 @@ public final class ImapSourceRunner extends SourceRunner {
                         "mail cannot be read (" + e.getClass().getSimpleName() + ")")));
             }
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(handled.values().toArray(CompletableFuture[]::new));
-        while (!all.isDone() && System.currentTimeMillis() < stopDeadline) {
-            try {
-                all.get(100, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
+        awaitBatch(handled.values(), stopDeadline);
         List<Message> moveDone = new ArrayList<>();
         List<Message> deadLetters = new ArrayList<>();
         for (var entry : handled.entrySet()) {

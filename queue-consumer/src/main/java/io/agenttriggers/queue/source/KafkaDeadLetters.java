@@ -1,6 +1,7 @@
 package io.agenttriggers.queue.source;
 
 import io.agenttriggers.queue.config.SourceSpec;
+import io.agenttriggers.queue.messaging.InboundPublisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,6 @@ public class KafkaDeadLetters {
 
     public CompletableFuture<Void> send(String bootstrapServers, SourceSpec spec, ConsumerRecord<byte[], byte[]> record,
             String reason) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             KafkaProducer<byte[], byte[]> producer = producers.computeIfAbsent(spec.name(),
                     n -> open(bootstrapServers, spec));
@@ -38,18 +38,11 @@ public class KafkaDeadLetters {
             headers.add("dead-letter-topic", bytes(record.topic()));
             headers.add("dead-letter-partition", bytes(String.valueOf(record.partition())));
             headers.add("dead-letter-offset", bytes(String.valueOf(record.offset())));
-            producer.send(new ProducerRecord<>(spec.deadLetterOrDefault(), null, record.key(), record.value(), headers),
-                    (metadata, error) -> {
-                        if (error == null) {
-                            done.complete(null);
-                        } else {
-                            done.completeExceptionally(error);
-                        }
-                    });
+            return InboundPublisher.send(producer, new ProducerRecord<>(spec.deadLetterOrDefault(), null, record.key(),
+                    record.value(), headers));
         } catch (RuntimeException e) {
-            done.completeExceptionally(e);
+            return CompletableFuture.failedFuture(e);
         }
-        return done;
     }
 
     private static KafkaProducer<byte[], byte[]> open(String bootstrapServers, SourceSpec spec) {

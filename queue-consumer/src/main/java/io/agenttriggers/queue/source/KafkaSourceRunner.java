@@ -179,21 +179,7 @@ public final class KafkaSourceRunner extends SourceRunner {
                     .add(record);
             settled.put(record, handle(raw(record, received), lane).thenCompose(d -> settle(record, d)));
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(settled.values().toArray(CompletableFuture[]::new));
-        while (!all.isDone()) {
-            try {
-                all.get(100, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                if (System.currentTimeMillis() > stopDeadline) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ExecutionException e) {
-                break;
-            }
-        }
+        awaitBatch(settled.values(), stopDeadline);
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         boolean requeued = false;
         for (var entry : byPartition.entrySet()) {
@@ -315,11 +301,4 @@ public final class KafkaSourceRunner extends SourceRunner {
         state = State.STOPPED;
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

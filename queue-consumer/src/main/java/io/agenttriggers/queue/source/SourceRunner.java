@@ -209,6 +209,32 @@ public abstract class SourceRunner {
         });
     }
 
+    /**
+     * Waits for a batch's dispositions until they are all there, or until {@code deadline} (epoch millis; the stop
+     * deadline, so a shutdown bounds the wait) — whatever is not done by then is not acknowledged.
+     */
+    protected static void awaitBatch(java.util.Collection<? extends CompletableFuture<?>> batch, long deadline) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new));
+        while (!all.isDone() && System.currentTimeMillis() < deadline) {
+            try {
+                all.get(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // Dispositions never fail; keep waiting until done or the deadline.
+            }
+        }
+    }
+
+    protected static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Records a dead letter written; the adapter acknowledges the message next. */
     protected void deadLettered() {
         stats.deadLettered.increment();

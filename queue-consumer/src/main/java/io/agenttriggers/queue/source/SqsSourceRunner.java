@@ -140,17 +140,7 @@ public final class SqsSourceRunner extends SourceRunner {
         for (Message m : messages) {
             handled.put(m, handle(raw(m, received), lane));
         }
-        CompletableFuture<Void> all = CompletableFuture.allOf(handled.values().toArray(CompletableFuture[]::new));
-        while (!all.isDone() && System.currentTimeMillis() < stopDeadline) {
-            try {
-                all.get(100, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
+        awaitBatch(handled.values(), stopDeadline);
         List<DeleteMessageBatchRequestEntry> delete = new ArrayList<>();
         for (var entry : handled.entrySet()) {
             Message m = entry.getKey();
@@ -283,11 +273,4 @@ public final class SqsSourceRunner extends SourceRunner {
         state = State.STOPPED;
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }
