@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,6 +55,15 @@ class QueueConsumerFailoverIT {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
+    /** Records of the team topic the queue-consumer group has committed. */
+    static long committed() throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaTestClient.BOOTSTRAP))) {
+            return admin.listConsumerGroupOffsets("e2e-queue-" + StackProcesses.SUFFIX).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS).values().stream().filter(o -> o != null)
+                    .mapToLong(o -> o.offset()).sum();
+        }
+    }
+
     @Test
     void everyMessageBecomesExactlyOneRunThroughAConsumerCrash() throws Exception {
         given().baseUri(STACK.url("runtime-simulator")).contentType("application/json")
@@ -64,7 +74,8 @@ class QueueConsumerFailoverIT {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         AtomicInteger sent = new AtomicInteger();
-        // A steady stream (about 2,000/s), so the kill lands while records are being read and published.
+        // A stream that stays about 1,000 records ahead of what the consumer group has committed, so the kill lands
+        // while records are being read and published.
         Thread producer = new Thread(() -> {
             try (KafkaProducer<String, String> kafka = new KafkaProducer<>(p)) {
                 for (int i = 0; i < MESSAGES; i++) {
@@ -73,14 +84,13 @@ class QueueConsumerFailoverIT {
                                     + "}");
                     record.headers().add("tenant", TENANT.getBytes(StandardCharsets.UTF_8));
                     kafka.send(record);
-                    sent.incrementAndGet();
-                    if (i % 200 == 199) {
+                    int now = sent.incrementAndGet();
+                    if (now % 200 == 0) {
                         kafka.flush();
-                        TimeUnit.MILLISECONDS.sleep(100);
+                        Awaitility.await("the group keeps up").atMost(2, TimeUnit.MINUTES)
+                                .pollInterval(Duration.ofMillis(20)).until(() -> committed() >= now - 1000);
                     }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }, "e2e-team-producer");
         producer.start();
