@@ -2,6 +2,7 @@ package io.agenttriggers.queue.messaging;
 
 import io.agenttriggers.queue.config.QueueConsumerConfig;
 import io.agenttriggers.queue.config.SourceSpec;
+import io.agenttriggers.queue.source.AmqpSourceRunner;
 import io.agenttriggers.queue.source.SourceManager;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
@@ -10,7 +11,6 @@ import io.vertx.mutiny.amqp.AmqpClient;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -29,18 +29,6 @@ public class AmqpBrokerHealthCheck implements AsyncHealthCheck {
     @Inject
     QueueConsumerConfig config;
 
-    @ConfigProperty(name = "amqp-host", defaultValue = "127.0.0.1")
-    String host;
-
-    @ConfigProperty(name = "amqp-port", defaultValue = "5672")
-    int port;
-
-    @ConfigProperty(name = "amqp-username", defaultValue = "guest")
-    String username;
-
-    @ConfigProperty(name = "amqp-password", defaultValue = "guest")
-    String password;
-
     @Inject
     SourceManager sources;
 
@@ -53,16 +41,17 @@ public class AmqpBrokerHealthCheck implements AsyncHealthCheck {
             return Uni.createFrom().item(HealthCheckResponse.named("AMQP 1.0 broker").up()
                     .withData("broker", "not used by any source").build());
         }
+        AmqpSourceRunner.Defaults broker = sources.amqpDefaults();
         AmqpClient client = AmqpClient.create(vertx, new AmqpClientOptions()
-                .setHost(host).setPort(port).setUsername(username).setPassword(password)
-                .setConnectTimeout((int) config.brokerCheckTimeout().toMillis()));
-        String broker = host + ":" + port;
+                .setHost(broker.host()).setPort(broker.port()).setUsername(broker.username())
+                .setPassword(broker.password()).setConnectTimeout((int) config.brokerCheckTimeout().toMillis()));
+        String address = broker.host() + ":" + broker.port();
         return client.connect()
                 .chain(connection -> connection.close())
                 .ifNoItem().after(config.brokerCheckTimeout()).fail()
-                .map(ignored -> HealthCheckResponse.named("AMQP 1.0 broker").up().withData("broker", broker).build())
+                .map(ignored -> HealthCheckResponse.named("AMQP 1.0 broker").up().withData("broker", address).build())
                 .onFailure().recoverWithItem(e -> HealthCheckResponse.named("AMQP 1.0 broker").down()
-                        .withData("broker", broker).withData("error", e.getClass().getSimpleName()).build())
+                        .withData("broker", address).withData("error", e.getClass().getSimpleName()).build())
                 .eventually(() -> client.close().onFailure().recoverWithNull());
     }
 }

@@ -130,8 +130,7 @@ public class SourceManager {
         SourceRunner runner = switch (spec.type()) {
             case KAFKA -> new KafkaSourceRunner(spec, stats, publisher, scheduler, kafkaBootstrapServers,
                     kafkaDeadLetters);
-            case AMQP -> new AmqpSourceRunner(spec, stats, publisher, scheduler, vertx,
-                    new AmqpSourceRunner.Defaults(amqpHost, amqpPort, amqpUsername, amqpPassword));
+            case AMQP -> new AmqpSourceRunner(spec, stats, publisher, scheduler, vertx, amqpDefaults());
             case SQS -> new SqsSourceRunner(spec, stats, publisher, scheduler);
             case IMAP -> new ImapSourceRunner(spec, stats, publisher, scheduler);
         };
@@ -175,6 +174,11 @@ public class SourceManager {
         } catch (RuntimeException e) {
             LOG.debugf("Pause sync skipped: %s", e.getClass().getSimpleName());
         }
+    }
+
+    /** The service-wide AMQP broker ({@code amqp-host}, ...), for sources that name none. */
+    public AmqpSourceRunner.Defaults amqpDefaults() {
+        return new AmqpSourceRunner.Defaults(amqpHost, amqpPort, amqpUsername, amqpPassword);
     }
 
     public Collection<SourceRunner> runners() {
