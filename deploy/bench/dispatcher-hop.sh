@@ -37,7 +37,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-java -Xmx256m -XX:+UseSerialGC -Dquarkus.http.port="$SIM_PORT" -Dquarkus.http.host=127.0.0.1 -jar "$SIM_JAR" \
+java ${SIM_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC} -Dquarkus.http.port="$SIM_PORT" -Dquarkus.http.host=127.0.0.1 -jar "$SIM_JAR" \
   > "$WORK/simulator.log" 2>&1 &
 PIDS+=($!)
 TRIGGERS_ADMIN_TOKEN="$TOKEN" java ${DISPATCHER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC} \
@@ -62,6 +62,8 @@ run() { # mode in out [subject]
 }
 COPY=$(run copy "bench.$RUN.copy.in" "bench.$RUN.copy.out")
 HOP=$(run hop "bench.$RUN.approved" "bench.$RUN.outcomes" subject)
+# The dispatcher's own view of the run (call latency, run duration, batch sizes) for the analysis.
+curl -sf "http://127.0.0.1:$PORT/q/metrics" > "$WORK/dispatcher-metrics.txt" || true
 field() { sed -n "s/.*$2=\([0-9.a-zA-Z]*\).*/\1/p" <<< "$1"; }
 ADDED50=$(awk -v h="$(field "$HOP" p50_ms)" -v c="$(field "$COPY" p50_ms)" 'BEGIN { printf "%.2f", h - c }')
 ADDED99=$(awk -v h="$(field "$HOP" p99_ms)" -v c="$(field "$COPY" p99_ms)" 'BEGIN { printf "%.2f", h - c }')

@@ -73,11 +73,15 @@ public class DispatchService {
             if (run.status().isTerminal()) {
                 return run.outcomePublished() ? Uni.createFrom().voidItem() : publishOutcome(run);
             }
-            return execute(event).chain(this::publishOutcome);
+            return execute(event, run.status() == RunStatus.RUNNING).chain(this::publishOutcome);
         });
     }
 
-    private Uni<RunRecord> execute(TriggerEvent event) {
+    /** An answer of the runtime (or fallback) with the attempt that got it, recorded together with the end. */
+    private record Answered(RuntimeAnswer answer, RunRecord.Attempt attempt) {
+    }
+
+    private Uni<RunRecord> execute(TriggerEvent event, boolean running) {
         DispatchOptions options = event.data().options();
         int maxAttempts = options.maxAttempts() == null ? config.defaultMaxAttempts() : options.maxAttempts();
         Duration timeout = options.timeout() == null ? config.defaultTimeout() : options.timeout();
@@ -88,7 +92,9 @@ public class DispatchService {
         Uni<RunRecord> run = path == PathChooser.Path.FALLBACK
                 ? viaFallback(event, request, timeout, maxAttempts, fallback, null)
                 : viaAgent(event, request, timeout, maxAttempts, fallback);
-        return ledger.markRunning(event.id())
+        // A fresh claim inserts the run as running; a redelivered or replayed run is marked here.
+        Uni<Void> marked = running ? Uni.createFrom().voidItem() : ledger.markRunning(event.id());
+        return marked
                 .chain(() -> run)
                 .invoke(done -> {
                     Timer.builder("dispatcher_run_duration").tag("status", done.status().wire())
@@ -111,7 +117,8 @@ public class DispatchService {
             Fallback fallback) {
         return attempt(event, PathChooser.Path.AGENT, t -> runtime.attempt(request, event.traceparent(), t), timeout,
                         1, maxAttempts)
-                .chain(answer -> finish(event, RunStatus.SUCCEEDED, null, PathChooser.Path.AGENT, answer, null))
+                .chain(a -> finish(event, RunStatus.SUCCEEDED, null, PathChooser.Path.AGENT, a.answer(), null,
+                        a.attempt()))
                 .onFailure(RuntimeFailure.class).recoverWithUni(e -> {
                     RuntimeFailure failure = (RuntimeFailure) e;
                     if (fallback != null && fallback.strategy() == FallbackStrategy.ON_FAILURE) {
@@ -138,8 +145,8 @@ public class DispatchService {
         String why = agentFailure == null ? "fallback_chosen" : "agent_" + agentFailure.errorClass();
         return attempt(event, PathChooser.Path.FALLBACK,
                         t -> fallbacks.call(fallback.url(), request, event.traceparent(), t), timeout, 1, maxAttempts)
-                .chain(answer -> finish(event, RunStatus.FALLBACK_SUCCEEDED, why, PathChooser.Path.FALLBACK, answer,
-                        null))
+                .chain(a -> finish(event, RunStatus.FALLBACK_SUCCEEDED, why, PathChooser.Path.FALLBACK, a.answer(),
+                        null, a.attempt()))
                 .onFailure(RuntimeFailure.class).recoverWithUni(e -> {
                     RuntimeFailure failure = (RuntimeFailure) e;
                     String error = (agentFailure == null ? "" : "agent: " + agentFailure.getMessage() + "; ")
@@ -151,10 +158,15 @@ public class DispatchService {
 
     private Uni<RunRecord> finish(TriggerEvent event, RunStatus status, String reason, PathChooser.Path path,
             RuntimeAnswer answer, String error) {
+        return finish(event, status, reason, path, answer, error, null);
+    }
+
+    private Uni<RunRecord> finish(TriggerEvent event, RunStatus status, String reason, PathChooser.Path path,
+            RuntimeAnswer answer, String error, RunRecord.Attempt last) {
         JsonNode result = answer == null ? null : bounded(answer.result());
         return ledger.finish(event.id(), status, reason, path.wire(), answer == null ? null : answer.agentRunId(),
                 result, error, answer == null ? null : answer.costUsd(),
-                answer == null || answer.llmCalls() == null ? 0 : answer.llmCalls());
+                answer == null || answer.llmCalls() == null ? 0 : answer.llmCalls(), last);
     }
 
     /** A result over the configured size is replaced by a note saying so: the ledger and outcomes stay bounded. */
@@ -171,7 +183,7 @@ public class DispatchService {
                 .put("limit", config.maxResultBytes());
     }
 
-    private Uni<RuntimeAnswer> attempt(TriggerEvent event, PathChooser.Path path,
+    private Uni<Answered> attempt(TriggerEvent event, PathChooser.Path path,
             java.util.function.Function<Duration, Uni<RuntimeAnswer>> call, Duration timeout, int number,
             int maxAttempts) {
         // Only the agent runtime has a breaker; a fallback URL is the event's own business.
@@ -180,7 +192,7 @@ public class DispatchService {
         return permit.chain(probe -> call(event, path, call, timeout, number, maxAttempts, probe));
     }
 
-    private Uni<RuntimeAnswer> call(TriggerEvent event, PathChooser.Path path,
+    private Uni<Answered> call(TriggerEvent event, PathChooser.Path path,
             java.util.function.Function<Duration, Uni<RuntimeAnswer>> call, Duration timeout, int number,
             int maxAttempts, boolean probe) {
         OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
@@ -200,10 +212,11 @@ public class DispatchService {
                     Timer.builder("dispatcher_call_latency").description("One call to the agent runtime or a fallback")
                             .tag("path", path.wire()).publishPercentileHistogram().register(registry)
                             .record(Duration.ofNanos(nanos));
-                    Uni<Void> recorded = ledger.recordAttempt(event.id(), logged);
                     if (f == null) {
-                        return recorded.replaceWith(answer);
+                        // Logged with the run's end, in the same statement.
+                        return Uni.createFrom().item(new Answered(answer, logged));
                     }
+                    Uni<Void> recorded = ledger.recordAttempt(event.id(), logged);
                     if (!f.retryable() || number >= maxAttempts) {
                         return recorded.chain(() -> Uni.createFrom().failure(f));
                     }

@@ -35,11 +35,68 @@ public class RunLedger {
     @Inject
     Pool pool;
 
+    private StatementBatcher claims;
+    private StatementBatcher finishes;
+    private StatementBatcher finishesWithAttempt;
+    private StatementBatcher outcomeMarks;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        // Concurrent runs share commits; a few batches of each kind may be in flight on the pool at once.
+        claims = new StatementBatcher(pool, CLAIM, 256, 4);
+        finishes = new StatementBatcher(pool, FINISH, 256, 4);
+        finishesWithAttempt = new StatementBatcher(pool, FINISH_WITH_ATTEMPT, 256, 4);
+        outcomeMarks = new StatementBatcher(pool, "update dispatch.runs set outcome_published_at = now() "
+                + "where run_id = $1", 256, 2);
+    }
+
+    /**
+     * The claim and the run row in one statement (one round trip, batched with concurrent claims): the key is taken
+     * when free or expired, else its owner is read, and the run row is inserted as {@code running} (the owner) or
+     * {@code duplicate}. No row back means a redelivered run or a key taken by a transaction that committed while
+     * this one ran; {@link #claimStepwise} settles both.
+     */
+    private static final String CLAIM = "with taken as (insert into dispatch.idempotency_keys "
+            + "(tenant_id, dedup_key, run_id, expires_at) values ($1, $2, $3, now() + $4 * interval '1 millisecond') "
+            + "on conflict (tenant_id, dedup_key) do update set run_id = excluded.run_id, "
+            + "expires_at = excluded.expires_at where dispatch.idempotency_keys.expires_at < now() returning run_id), "
+            + "owner as (select run_id from taken union all select k.run_id from dispatch.idempotency_keys k "
+            + "where k.tenant_id = $1 and k.dedup_key = $2 and not exists (select 1 from taken)) "
+            + "insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, dedup_key, status, "
+            + "original_run_id, traceparent, event_time, started_at, finished_at, event) "
+            + "select $3, $1, $5, $6, $7, $2, case when o.run_id = $3 then 'running' else 'duplicate' end, "
+            + "nullif(o.run_id, $3), $8, $9, case when o.run_id = $3 then now() end, "
+            + "case when o.run_id = $3 then null else now() end, cast(cast($10 as text) as jsonb) from owner o "
+            + "on conflict (run_id) do nothing returning " + COLUMNS;
+
     /**
      * Claims the event's (tenant, dedup key) and creates its run row in one transaction. The unique key makes
      * this safe under duplicate deliveries and concurrent replicas: exactly one run owns a key within the window.
      */
     public Uni<Claim> claim(TriggerEvent event, Duration window) {
+        UUID runId = UUID.fromString(event.id());
+        Tuple args = Tuple.tuple()
+                .addString(event.tenantId())
+                .addString(event.dedupKey())
+                .addUUID(runId)
+                .addLong(window.toMillis())
+                .addString(event.eventName())
+                .addString(event.type().wire())
+                .addString(event.source())
+                .addString(event.traceparent())
+                .addOffsetDateTime(event.time())
+                .addString(eventJson(event));
+        return claims.execute(args, event.tenantId() + '\u0000' + event.dedupKey()).chain(rows -> {
+            if (rows.size() == 0) {
+                return claimStepwise(event, window);
+            }
+            RunRecord run = map(rows.iterator().next());
+            return Uni.createFrom().item(new Claim(run, run.status() == RunStatus.DUPLICATE));
+        });
+    }
+
+    /** The claim in steps, in one transaction: for redeliveries and races, where the one-statement claim answers nothing. */
+    Uni<Claim> claimStepwise(TriggerEvent event, Duration window) {
         UUID runId = UUID.fromString(event.id());
         // Fewest round trips for the common case (a new key): the claim answers its own run id when it took the
         // key, and the run row comes back from its insert; only a repeat reads the owner and an existing row.
@@ -170,9 +227,31 @@ public class RunLedger {
                 .replaceWithVoid();
     }
 
+    private static final String FINISH_SET = "status = $2, reason = $3, decision_mode = $4, agent_run_id = $5, "
+            + "result = cast(cast($6 as text) as jsonb), error = $7, cost_usd = $8, llm_calls = $9, finished_at = now()";
+
+    private static final String FINISH = "update dispatch.runs set " + FINISH_SET
+            + " where run_id = $1 and status in ('queued', 'running') returning " + COLUMNS;
+
+    /** The terminal state together with the attempt that decided it (one statement, one commit). */
+    private static final String FINISH_WITH_ATTEMPT = "with attempt as (insert into dispatch.attempts (run_id, number, "
+            + "path, started_at, duration_ms, status_code, error_class, error) values ($1, (select coalesce(max(number), 0) "
+            + "+ 1 from dispatch.attempts where run_id = $1), $10, $11, $12, $13, $14, $15)) "
+            + "update dispatch.runs set " + FINISH_SET + ", attempts = attempts + 1"
+            + " where run_id = $1 and status in ('queued', 'running') returning " + COLUMNS;
+
     /** Records the terminal state; a run already terminal keeps its first terminal state. */
     public Uni<RunRecord> finish(String runId, RunStatus status, String reason, String decisionMode,
             String agentRunId, JsonNode result, String error, BigDecimal costUsd, int llmCalls) {
+        return finish(runId, status, reason, decisionMode, agentRunId, result, error, costUsd, llmCalls, null);
+    }
+
+    /**
+     * Records the terminal state and, when given, the last attempt with it; a run already terminal keeps its first
+     * terminal state (its attempt is still logged).
+     */
+    public Uni<RunRecord> finish(String runId, RunStatus status, String reason, String decisionMode,
+            String agentRunId, JsonNode result, String error, BigDecimal costUsd, int llmCalls, Attempt last) {
         Tuple values = Tuple.tuple()
                 .addUUID(UUID.fromString(runId))
                 .addString(status.wire())
@@ -183,10 +262,13 @@ public class RunLedger {
                 .addString(error)
                 .addBigDecimal(costUsd)
                 .addInteger(llmCalls);
-        return pool.preparedQuery("update dispatch.runs set status = $2, reason = $3, decision_mode = $4, "
-                        + "agent_run_id = $5, result = cast(cast($6 as text) as jsonb), error = $7, cost_usd = $8, llm_calls = $9, "
-                        + "finished_at = now() where run_id = $1 and status in ('queued', 'running') returning " + COLUMNS)
-                .execute(values)
+        StatementBatcher statement = finishes;
+        if (last != null) {
+            values.addString(last.path()).addOffsetDateTime(last.startedAt()).addLong(last.durationMs())
+                    .addInteger(last.statusCode()).addString(last.errorClass()).addString(last.error());
+            statement = finishesWithAttempt;
+        }
+        return statement.execute(values, runId)
                 // Already terminal (a redelivery): the first terminal state stands, read it.
                 .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(Optional.of(map(rows.iterator().next())))
                         : find(runId))
@@ -194,9 +276,7 @@ public class RunLedger {
     }
 
     public Uni<Void> markOutcomePublished(String runId) {
-        return pool.preparedQuery("update dispatch.runs set outcome_published_at = now() where run_id = $1")
-                .execute(Tuple.of(UUID.fromString(runId)))
-                .replaceWithVoid();
+        return outcomeMarks.execute(Tuple.of(UUID.fromString(runId)), runId).replaceWithVoid();
     }
 
     public Uni<Optional<RunRecord>> find(String runId) {
