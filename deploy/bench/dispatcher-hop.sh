@@ -5,6 +5,7 @@
 # (latency 0), so what is left is the dispatcher's overhead plus one local HTTP call.
 #
 #   deploy/bench/dispatcher-hop.sh          # RATE=500 DURATION=20 BURST=20000 by default
+#   DISPATCHER_JAR=…/quarkus-run.jar SIM_LATENCY_MS=20 …   # another build (A/B), a runtime that takes its time
 #
 # Prints a Markdown table and writes it to deploy/bench/results/dispatcher-hop-<time>.md (git-ignored).
 set -euo pipefail
@@ -23,7 +24,7 @@ TENANT="bench-$RUN"
 mkdir -p "$WORK" "$BENCH/results"
 
 "$ROOT/deploy/local/stack.sh" infra
-JAR="$ROOT/agent-dispatcher/target/quarkus-app/quarkus-run.jar"
+JAR="${DISPATCHER_JAR:-$ROOT/agent-dispatcher/target/quarkus-app/quarkus-run.jar}"
 SIM_JAR="$ROOT/deploy/runtime-simulator/target/quarkus-app/quarkus-run.jar"
 [ -f "$JAR" ] && [ -f "$SIM_JAR" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 CP="$ROOT/governance-service/target/quarkus-app/lib/main/*"
@@ -54,7 +55,7 @@ PIDS+=($!)
 for url in "http://127.0.0.1:$SIM_PORT/v1/config" "http://127.0.0.1:$PORT/q/health/ready"; do
   for _ in $(seq 1 240); do curl -sf -o /dev/null "$url" && break; sleep 0.5; done
 done
-curl -sf -o /dev/null -X PUT "http://127.0.0.1:$SIM_PORT/v1/config" -H 'Content-Type: application/json' -d '{"latencyMs":0}'
+curl -sf -o /dev/null -X PUT "http://127.0.0.1:$SIM_PORT/v1/config" -H 'Content-Type: application/json' -d "{\"latencyMs\":${SIM_LATENCY_MS:-0}}"
 
 run() { # mode in out [subject]
   java -Xmx512m -cp "$CP" "$BENCH/GovernanceBench.java" "$KAFKA" "$1" "$2" "$3" "$TENANT" "$RATE" "$DURATION" "$BURST" \

@@ -12,6 +12,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
  * outcome is on Kafka; ledger or Kafka failures are retried with backoff, never skipped. Up to {@code max-in-flight}
  * runs proceed at once, records of the same partition included: the connector's throttled commit strategy commits
  * an offset only when every record before it is acknowledged, so a crash redelivers whatever was not finished (and
- * the ledger's claim keeps a redelivered run from running twice).
+ * the ledger's claim keeps a redelivered run from running twice). Events whose options say {@code ordered} run one
+ * at a time per partition key (tenant + event name), in arrival order.
  */
 @ApplicationScoped
 public class ApprovedConsumer {
@@ -38,12 +40,15 @@ public class ApprovedConsumer {
     MeterRegistry registry;
 
     private volatile InFlightWindow window;
+    private final OrderedLanes lanes = new OrderedLanes();
 
     @jakarta.annotation.PostConstruct
     void init() {
         window = new InFlightWindow(config.maxInFlight());
         io.micrometer.core.instrument.Gauge.builder("dispatcher_runs_in_flight", window, InFlightWindow::inFlight)
                 .description("Runs being dispatched in this replica").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("dispatcher_ordered_lanes", lanes, OrderedLanes::lanes)
+                .description("Partition keys with ordered runs in flight or waiting").register(registry);
     }
 
     @Incoming(Topics.APPROVED)
@@ -56,12 +61,23 @@ public class ApprovedConsumer {
             registry.counter("dispatcher_invalid_events_total").increment();
             return Uni.createFrom().completionStage(message.ack());
         }
+        // An ordered event takes its place in its key's lane now, in arrival order (a key lives in one partition,
+        // which one consumer reads in order); it starts once the runs before it in the lane have ended.
+        OrderedLanes.Turn turn = event.data().options().inOrder() ? lanes.enter(event.partitionKey()) : null;
         // The stream moves on to the next record as soon as this one holds a slot; the run goes on by itself.
-        return Uni.createFrom().completionStage(window.acquire()).invoke(() -> dispatcher.dispatch(event)
-                .onFailure().invoke(e -> LOG.warnf(e, "Dispatching run %s failed; retrying", event.id()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(200), config.infrastructureRetryMax()).indefinitely()
+        return Uni.createFrom().completionStage(window.acquire()).invoke(() -> Uni.createFrom()
+                .completionStage(turn == null ? CompletableFuture.<Void>completedFuture(null) : turn.ready())
+                .chain(() -> dispatcher.dispatch(event)
+                        .onFailure().invoke(e -> LOG.warnf(e, "Dispatching run %s failed; retrying", event.id()))
+                        .onFailure().retry().withBackOff(Duration.ofMillis(200), config.infrastructureRetryMax())
+                        .indefinitely())
                 .chain(() -> Uni.createFrom().completionStage(message.ack()))
-                .eventually(window::release)
+                .eventually(() -> {
+                    if (turn != null) {
+                        lanes.leave(turn);
+                    }
+                    window.release();
+                })
                 .subscribe().with(ok -> { }, e -> LOG.errorf(e, "Run %s was not acknowledged", event.id())));
     }
 }

@@ -11,11 +11,24 @@ import java.time.Duration;
  * @param fallback        the fallback to use, if any
  * @param maxAttempts     attempts against the runtime before dead-lettering
  * @param timeout         per-attempt timeout
+ * @param ordered         {@code true}: runs of the same partition key (tenant + event name) go one at a time, in the
+ *                        order their events arrived; otherwise they may run concurrently
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DispatchOptions(Double migrationWeight, Fallback fallback, Integer maxAttempts, Duration timeout) {
+public record DispatchOptions(Double migrationWeight, Fallback fallback, Integer maxAttempts, Duration timeout,
+        Boolean ordered) {
 
-    public static final DispatchOptions DEFAULTS = new DispatchOptions(null, null, null, null);
+    public static final DispatchOptions DEFAULTS = new DispatchOptions(null, null, null, null, null);
+
+    /** Options without an ordering requirement. */
+    public DispatchOptions(Double migrationWeight, Fallback fallback, Integer maxAttempts, Duration timeout) {
+        this(migrationWeight, fallback, maxAttempts, timeout, null);
+    }
+
+    /** Whether the event asks to run after every earlier event of its partition key. */
+    public boolean inOrder() {
+        return Boolean.TRUE.equals(ordered);
+    }
 
     public DispatchOptions {
         if (migrationWeight != null && (migrationWeight.isNaN() || migrationWeight < 0 || migrationWeight > 1)) {
