@@ -78,6 +78,8 @@ public class SourceManager {
 
     private final Map<String, SourceRunner> runners = new TreeMap<>();
     private ScheduledExecutorService scheduler;
+    /** Pauses and resumes made through this replica's API, so a Redis read older than one is not applied. */
+    private final java.util.concurrent.atomic.AtomicLong localChanges = new java.util.concurrent.atomic.AtomicLong();
     private ReactiveHashCommands<String, String, String> pausedHash;
 
     void start(@Observes StartupEvent ignored) {
@@ -161,7 +163,11 @@ public class SourceManager {
 
     private void syncPaused() {
         try {
-            readPaused().await().atMost(Duration.ofSeconds(5)).ifPresent(paused -> runners.values().forEach(r -> {
+            // A pause or resume made here while Redis was being read is newer than what the read saw: skip this round.
+            long changesBefore = localChanges.get();
+            readPaused().await().atMost(Duration.ofSeconds(5))
+                    .filter(paused -> localChanges.get() == changesBefore)
+                    .ifPresent(paused -> runners.values().forEach(r -> {
                 boolean shouldPause = paused.contains(r.spec().name());
                 if (shouldPause && !r.paused()) {
                     LOG.infof("Source %s paused (recorded in Redis)", r.spec().name());
@@ -193,6 +199,7 @@ public class SourceManager {
     public Uni<SourceRunner> pause(SourceRunner runner, String by) {
         return pausedHash.hset(PAUSED_KEY, runner.spec().name(), Instant.now() + " " + by)
                 .invoke(() -> {
+                    localChanges.incrementAndGet();
                     runner.pause();
                     LOG.infof("Source %s paused by %s", runner.spec().name(), by);
                 })
@@ -202,6 +209,7 @@ public class SourceManager {
     public Uni<SourceRunner> resume(SourceRunner runner, String by) {
         return pausedHash.hdel(PAUSED_KEY, runner.spec().name())
                 .invoke(() -> {
+                    localChanges.incrementAndGet();
                     runner.resume();
                     LOG.infof("Source %s resumed by %s", runner.spec().name(), by);
                 })
