@@ -45,7 +45,8 @@ class SqsSourceTest {
         assertThat(e.dedupKey()).isEqualTo("queue:sqs-team:" + messageId);
         assertThat(e.data().headers()).containsEntry("tenant", "acme").containsEntry("queue.messageId", messageId)
                 .containsEntry("queue.receiveCount", "1");
-        await().atMost(Duration.ofSeconds(10)).until(() -> queueDepth(InJvmServers.sqsQueueUrl) == 0);
+        // Deleted once the event is durable: as generous a bound as the event's own (a full suite loads the machine).
+        await().atMost(Duration.ofSeconds(30)).until(() -> queueDepth(InJvmServers.sqsQueueUrl) == 0);
     }
 
     @Test
