@@ -12,7 +12,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -65,8 +64,8 @@ public class ApprovedConsumer {
         // which one consumer reads in order); it starts once the runs before it in the lane have ended.
         OrderedLanes.Turn turn = event.data().options().inOrder() ? lanes.enter(event.partitionKey()) : null;
         // The stream moves on to the next record as soon as this one holds a slot; the run goes on by itself.
-        return Uni.createFrom().completionStage(window.acquire()).invoke(() -> Uni.createFrom()
-                .completionStage(turn == null ? CompletableFuture.<Void>completedFuture(null) : turn.ready())
+        Uni<Void> ready = turn == null ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(turn.ready());
+        return Uni.createFrom().completionStage(window.acquire()).invoke(() -> ready
                 .chain(() -> dispatcher.dispatch(event)
                         .onFailure().invoke(e -> LOG.warnf(e, "Dispatching run %s failed; retrying", event.id()))
                         .onFailure().retry().withBackOff(Duration.ofMillis(200), config.infrastructureRetryMax())

@@ -70,7 +70,7 @@ public class RunLedger {
             + "on conflict (run_id) do nothing returning " + COLUMNS;
 
     /**
-     * Claims the event's (tenant, dedup key) and creates its run row in one transaction. The unique key makes
+     * Claims the event's (tenant, dedup key) and creates its run row in one statement. The unique key makes
      * this safe under duplicate deliveries and concurrent replicas: exactly one run owns a key within the window.
      */
     public Uni<Claim> claim(TriggerEvent event, Duration window) {
@@ -239,12 +239,6 @@ public class RunLedger {
             + "+ 1 from dispatch.attempts where run_id = $1), $10, $11, $12, $13, $14, $15)) "
             + "update dispatch.runs set " + FINISH_SET + ", attempts = attempts + 1"
             + " where run_id = $1 and status in ('queued', 'running') returning " + COLUMNS;
-
-    /** Records the terminal state; a run already terminal keeps its first terminal state. */
-    public Uni<RunRecord> finish(String runId, RunStatus status, String reason, String decisionMode,
-            String agentRunId, JsonNode result, String error, BigDecimal costUsd, int llmCalls) {
-        return finish(runId, status, reason, decisionMode, agentRunId, result, error, costUsd, llmCalls, null);
-    }
 
     /**
      * Records the terminal state and, when given, the last attempt with it; a run already terminal keeps its first

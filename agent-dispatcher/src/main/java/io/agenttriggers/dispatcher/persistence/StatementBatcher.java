@@ -17,7 +17,7 @@ import java.util.List;
  * each execution at once, so batching adds no latency; a busy one pays one commit per batch instead of one per run.
  * <p>
  * Each execution still answers its own rows. A batch that fails (a deadlock, one bad row) is re-run one execution per
- * transaction, so one execution's failure never fails its neighbours. Executions are sorted by {@code lockOrder}
+ * transaction, so one execution's failure never fails its neighbours. Executions are sorted by their {@code lockKey}
  * before sending, so concurrent batches take row locks in the same order and cannot deadlock each other.
  */
 final class StatementBatcher {
