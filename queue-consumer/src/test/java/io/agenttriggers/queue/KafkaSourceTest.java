@@ -134,10 +134,9 @@ class KafkaSourceTest {
         try {
             assertThat(redis.hash(String.class).hget(SourceManager.PAUSED_KEY, "kafka-team")).isNotNull();
             String id = "paused-" + UUID.randomUUID();
-            // The consumers pause at their next poll (200 ms); give them that before sending.
-            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+            // Sent right after the pause was acknowledged: a consumer still in its poll holds what it fetched.
             send("{\"id\":\"" + id + "\",\"type\":\"while.paused\"}");
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
                     .until(() -> InboundEvents.first(ev -> id.equals(ev.dedupKey())).isEmpty());
 
             given().header("Authorization", ADMIN).post("/api/v1/sources/kafka-team/resume").then().statusCode(200)

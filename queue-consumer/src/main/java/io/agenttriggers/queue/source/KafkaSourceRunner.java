@@ -11,10 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -174,10 +176,19 @@ public final class KafkaSourceRunner extends SourceRunner {
         Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> byPartition = new LinkedHashMap<>();
         Map<ConsumerRecord<byte[], byte[]>, CompletableFuture<Boolean>> settled = new HashMap<>();
         Lane lane = new Lane();
+        // A pause answered by the API while this batch was being fetched holds the rest of it: those records are
+        // rewound, not handled, so nothing is consumed once the pause has been acknowledged. A partition stays held
+        // for the rest of the batch, so its records are never handled out of order.
+        Set<TopicPartition> held = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            byPartition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), tp -> new ArrayList<>())
-                    .add(record);
-            settled.put(record, handle(raw(record, received), lane).thenCompose(d -> settle(record, d)));
+            TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+            byPartition.computeIfAbsent(tp, k -> new ArrayList<>()).add(record);
+            if (paused || held.contains(tp)) {
+                held.add(tp);
+                settled.put(record, CompletableFuture.completedFuture(false));
+            } else {
+                settled.put(record, handle(raw(record, received), lane).thenCompose(d -> settle(record, d)));
+            }
         }
         awaitBatch(settled.values(), stopDeadline);
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
@@ -191,7 +202,7 @@ public final class KafkaSourceRunner extends SourceRunner {
                     next = record.offset() + 1;
                 } else {
                     rewind = record.offset();
-                    requeued = true;
+                    requeued = !held.contains(entry.getKey());
                     break;
                 }
             }
