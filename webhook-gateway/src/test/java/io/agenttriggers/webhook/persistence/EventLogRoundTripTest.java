@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -22,10 +23,12 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Builders;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.constraints.Size;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -83,6 +86,24 @@ class EventLogRoundTripTest {
         assertThat(back.receivedAt).isEqualTo(entry.receivedAt);
         pool.preparedQuery("delete from webhook.events where id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(entry.id))).await().atMost(BOUND);
+    }
+
+    @Property(tries = 40)
+    void anyBatchWrittenInOneStatementReadsBackEqual(
+            @ForAll @Size(min = 1, max = 25) List<@From("entries") LoggedRequest> batch) {
+        eventLog.writeAll(batch).await().atMost(BOUND);
+
+        for (LoggedRequest entry : batch) {
+            LoggedRequest back = eventLog.find(entry.id).await().atMost(BOUND).orElseThrow(
+                    () -> new AssertionError("entry " + entry.id + " of a batch was not written"));
+            assertThat(back).usingRecursiveComparison().ignoringFields("receivedAt", "headers").isEqualTo(entry);
+            assertThat(back.headers).isEqualTo(entry.headers);
+            assertThat(back.receivedAt).isEqualTo(entry.receivedAt);
+        }
+        pool.preparedQuery("delete from webhook.events where id = any($1)")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(batch.stream().map(e -> UUID.fromString(e.id))
+                        .toArray(UUID[]::new)))
+                .await().atMost(BOUND);
     }
 
     /** Text PostgreSQL stores as is: any character but NUL and lone surrogates (neither occurs in HTTP headers). */
