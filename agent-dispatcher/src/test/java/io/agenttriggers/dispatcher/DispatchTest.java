@@ -158,6 +158,9 @@ class DispatchTest {
                 .body("attemptLog[0].errorClass", is("http_503"))
                 .body("attemptLog[1].statusCode", is(200))
                 .body("result", is("done"));
+        // The retry is SmallRye Fault Tolerance's, and counted as such.
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("ft_retry_retries_total\\{[^}]*method=\"dispatcher.agent\"[^}]*} [1-9]");
     }
 
     @Test

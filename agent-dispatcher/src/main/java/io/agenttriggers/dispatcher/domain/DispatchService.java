@@ -17,12 +17,16 @@ import io.agenttriggers.dispatcher.messaging.RunEvents;
 import io.agenttriggers.dispatcher.persistence.RunLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
+import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -115,8 +119,8 @@ public class DispatchService {
     /** The agent path; when it fails and the fallback runs on failure, the fallback decides the end. */
     private Uni<RunRecord> viaAgent(TriggerEvent event, RuntimeRequest request, Duration timeout, int maxAttempts,
             Fallback fallback) {
-        return attempt(event, PathChooser.Path.AGENT, t -> runtime.attempt(request, event.traceparent(), t), timeout,
-                        1, maxAttempts)
+        return attempts(event, PathChooser.Path.AGENT, t -> runtime.attempt(request, event.traceparent(), t), timeout,
+                        maxAttempts)
                 .chain(a -> finish(event, RunStatus.SUCCEEDED, null, PathChooser.Path.AGENT, a.answer(), null,
                         a.attempt()))
                 .onFailure(RuntimeFailure.class).recoverWithUni(e -> {
@@ -143,8 +147,8 @@ public class DispatchService {
     private Uni<RunRecord> viaFallback(TriggerEvent event, RuntimeRequest request, Duration timeout, int maxAttempts,
             Fallback fallback, RuntimeFailure agentFailure) {
         String why = agentFailure == null ? "fallback_chosen" : "agent_" + agentFailure.errorClass();
-        return attempt(event, PathChooser.Path.FALLBACK,
-                        t -> fallbacks.call(fallback.url(), request, event.traceparent(), t), timeout, 1, maxAttempts)
+        return attempts(event, PathChooser.Path.FALLBACK,
+                        t -> fallbacks.call(fallback.url(), request, event.traceparent(), t), timeout, maxAttempts)
                 .chain(a -> finish(event, RunStatus.FALLBACK_SUCCEEDED, why, PathChooser.Path.FALLBACK, a.answer(),
                         null, a.attempt()))
                 .onFailure(RuntimeFailure.class).recoverWithUni(e -> {
@@ -183,18 +187,75 @@ public class DispatchService {
                 .put("limit", config.maxResultBytes());
     }
 
+    /**
+     * Up to {@code maxAttempts} attempts on one path. SmallRye Fault Tolerance decides whether and when to try again:
+     * retryable failures only (connection errors, timeouts, 5xx, 429), after a capped exponential backoff with full
+     * jitter that an honoured {@code Retry-After} raises ({@link RetryAfterBackoff}). Each failed attempt is in the
+     * ledger before the next one starts.
+     */
+    private Uni<Answered> attempts(TriggerEvent event, PathChooser.Path path,
+            java.util.function.Function<Duration, Uni<RuntimeAnswer>> call, Duration timeout, int maxAttempts) {
+        java.util.concurrent.atomic.AtomicInteger number = new java.util.concurrent.atomic.AtomicInteger();
+        return Uni.createFrom().deferred(() -> guard(path, maxAttempts)
+                .get(() -> attempt(event, path, call, timeout, number.incrementAndGet())));
+    }
+
+    /** Guards by path and attempt budget (1..100, DispatchOptions), built on first use and kept. */
+    private final Map<String, TypedGuard<Uni<Answered>>> guards = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private TypedGuard<Uni<Answered>> guard(PathChooser.Path path, int maxAttempts) {
+        return guards.computeIfAbsent(path.wire() + "/" + maxAttempts, key -> TypedGuard
+                .create(new TypeLiteral<Uni<Answered>>() {
+                })
+                .withDescription("dispatcher." + path.wire())
+                .withRetry()
+                .maxRetries(maxAttempts - 1)
+                // The attempt budget is the limit, not the time spent: a run's retry horizon follows its backoff.
+                .maxDuration(0, ChronoUnit.MILLIS)
+                .jitter(0, ChronoUnit.MILLIS)
+                .whenException(e -> e instanceof RuntimeFailure f && f.retryable())
+                .withCustomBackoff()
+                .strategy(() -> new RetryAfterBackoff(config.backoffInitial(), config.backoffMax()))
+                .done()
+                .beforeRetry(() -> registry.counter("dispatcher_retries_total", "path", path.wire()).increment())
+                .done()
+                .build());
+    }
+
+    /**
+     * The delay before retry n: capped exponential backoff with full jitter ({@link RuntimeClient#backoff}), never
+     * shorter than the {@code Retry-After} the failed attempt carried (within the cap). One instance per run.
+     */
+    static final class RetryAfterBackoff implements CustomBackoffStrategy {
+        private final Duration initial;
+        private final Duration max;
+        private int failed;
+
+        RetryAfterBackoff(Duration initial, Duration max) {
+            this.initial = initial;
+            this.max = max;
+        }
+
+        @Override
+        public long nextDelayInMillis(Throwable cause) {
+            failed++;
+            Duration retryAfter = cause instanceof RuntimeFailure f ? f.retryAfter() : null;
+            return RuntimeClient.backoff(failed, initial, max, retryAfter).toMillis();
+        }
+    }
+
+    /** One attempt: the breaker's permit (agent path), the call, its metrics and, when it failed, its ledger row. */
     private Uni<Answered> attempt(TriggerEvent event, PathChooser.Path path,
-            java.util.function.Function<Duration, Uni<RuntimeAnswer>> call, Duration timeout, int number,
-            int maxAttempts) {
+            java.util.function.Function<Duration, Uni<RuntimeAnswer>> call, Duration timeout, int number) {
         // Only the agent runtime has a breaker; a fallback URL is the event's own business.
         Uni<Boolean> permit = path == PathChooser.Path.AGENT ? Uni.createFrom().deferred(breaker::permit)
                 : Uni.createFrom().item(false);
-        return permit.chain(probe -> call(event, path, call, timeout, number, maxAttempts, probe));
+        return permit.chain(probe -> call(event, path, call, timeout, number, probe));
     }
 
     private Uni<Answered> call(TriggerEvent event, PathChooser.Path path,
             java.util.function.Function<Duration, Uni<RuntimeAnswer>> call, Duration timeout, int number,
-            int maxAttempts, boolean probe) {
+            boolean probe) {
         OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
         long start = System.nanoTime();
         return call.apply(timeout)
@@ -216,15 +277,7 @@ public class DispatchService {
                         // Logged with the run's end, in the same statement.
                         return Uni.createFrom().item(new Answered(answer, logged));
                     }
-                    Uni<Void> recorded = ledger.recordAttempt(event.id(), logged);
-                    if (!f.retryable() || number >= maxAttempts) {
-                        return recorded.chain(() -> Uni.createFrom().failure(f));
-                    }
-                    registry.counter("dispatcher_retries_total", "path", path.wire()).increment();
-                    Duration delay = RuntimeClient.backoff(number, config.backoffInitial(), config.backoffMax(),
-                            f.retryAfter());
-                    return recorded.onItem().delayIt().by(delay)
-                            .chain(() -> attempt(event, path, call, timeout, number + 1, maxAttempts));
+                    return ledger.recordAttempt(event.id(), logged).chain(() -> Uni.createFrom().failure(f));
                 });
     }
 

@@ -6,6 +6,7 @@ import io.agenttriggers.common.event.DispatchOptions;
 import io.agenttriggers.common.event.Fallback;
 import io.agenttriggers.common.event.FallbackStrategy;
 import io.agenttriggers.dispatcher.client.RuntimeClient;
+import io.agenttriggers.dispatcher.client.RuntimeFailure;
 import java.time.Duration;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -29,6 +30,26 @@ class DispatchRulesTest {
         long floor = retryAfter == null ? 0 : Math.min(retryAfter.toMillis(), maxMs);
         assertThat(delay).isBetween(Math.max(1, floor), Math.max(cap, floor));
         assertThat(delay).isLessThanOrEqualTo(maxMs);
+    }
+
+    @Property
+    void theRetryGuardsBackoffGrowsItsCapPerFailedAttemptAndTakesRetryAfterFromTheFailure(
+            @ForAll @IntRange(min = 1, max = 12) int failures, @ForAll @IntRange(min = 1, max = 500) int initialMs,
+            @ForAll @IntRange(min = 1, max = 10_000) int maxMs, @ForAll @IntRange(min = -1, max = 30) int retryAfterS) {
+        DispatchService.RetryAfterBackoff backoff = new DispatchService.RetryAfterBackoff(Duration.ofMillis(initialMs),
+                Duration.ofMillis(maxMs));
+        Duration retryAfter = retryAfterS < 0 ? null : Duration.ofSeconds(retryAfterS);
+        RuntimeFailure failure = new RuntimeFailure(true, 429, "http_429", "busy", retryAfter);
+        long floor = retryAfter == null ? 0 : Math.min(retryAfter.toMillis(), maxMs);
+        for (int n = 1; n <= failures; n++) {
+            // The n-th delay of one run uses the n-th cap: the strategy counts the failures itself.
+            long cap = Math.min(maxMs, (long) initialMs << Math.min(n - 1, 20));
+            long delay = backoff.nextDelayInMillis(failure);
+            assertThat(delay).isBetween(Math.max(1, floor), Math.max(cap, floor));
+        }
+        // A failure that is not a RuntimeFailure carries no Retry-After: plain jittered backoff.
+        long next = Math.min(maxMs, (long) initialMs << Math.min(failures, 20));
+        assertThat(backoff.nextDelayInMillis(new IllegalStateException())).isBetween(1L, Math.max(1, next));
     }
 
     @Property
