@@ -67,8 +67,11 @@ public class GovernanceBench {
         Thread.sleep(3000); // the reader's assignment and seek to the end
 
         try (KafkaProducer<String, CloudEvent> producer = producer(bootstrap)) {
-            // Warm-up at the rate, then the measured open-model run at the rate.
-            paced(producer, in, tenant, rate, Math.max(5, seconds / 2), due, null);
+            // Warm-up at the rate (WARMUP seconds, default half the measured time, at least 5), then the measured
+            // open-model run at the rate.
+            String warmup = System.getenv("WARMUP");
+            paced(producer, in, tenant, rate, warmup == null || warmup.isBlank() ? Math.max(5, seconds / 2)
+                    : Integer.parseInt(warmup.trim()), due, null);
             Thread.sleep(2000);
             latencies.clear();
             paced(producer, in, tenant, rate, seconds, due, latencies);

@@ -4,7 +4,7 @@
 # plain Kafka consumer→producer copy in the same run. The runtime is a simulator of its own answering at once
 # (latency 0), so what is left is the dispatcher's overhead plus one local HTTP call.
 #
-#   deploy/bench/dispatcher-hop.sh          # RATE=500 DURATION=20 BURST=20000 by default
+#   deploy/bench/dispatcher-hop.sh          # RATE=500 DURATION=20 BURST=20000 by default; WARMUP=90 (seconds of load first)
 #   DISPATCHER_JAR=…/quarkus-run.jar SIM_LATENCY_MS=20 …   # another build (A/B), a runtime that takes its time
 #
 # Prints a Markdown table and writes it to deploy/bench/results/dispatcher-hop-<time>.md (git-ignored).
@@ -15,6 +15,9 @@ BENCH="$ROOT/deploy/bench"
 WORK="$ROOT/deploy/local/.run/bench"
 RATE="${RATE:-500}"
 DURATION="${DURATION:-20}"
+# Seconds of load at RATE before the measured part (GovernanceBench reads it): a freshly started JVM is JIT-bound for
+# about a minute on 2 cores, and the targets are about the steady state (docs/benchmarks.md, runs of 2026-11-30).
+export WARMUP="${WARMUP:-90}"
 BURST="${BURST:-20000}"
 PORT="${DISPATCHER_PORT:-18950}"
 SIM_PORT="${SIM_PORT:-18951}"

@@ -3,7 +3,7 @@
 # (rate limit + budget + concurrency, all generous enough to approve everything) against a plain Kafka
 # consumer→producer copy, in the same run on the same machine, so the result is a difference that survives noise.
 #
-#   deploy/bench/governance-hop.sh          # RATE=1000 DURATION=20 BURST=20000 by default
+#   deploy/bench/governance-hop.sh          # RATE=1000 DURATION=20 BURST=20000 by default; WARMUP=90 (seconds of load first)
 #
 # Prints a Markdown table and writes it to deploy/bench/results/governance-hop-<time>.md (git-ignored).
 set -euo pipefail
@@ -13,6 +13,9 @@ BENCH="$ROOT/deploy/bench"
 WORK="$ROOT/deploy/local/.run/bench"
 RATE="${RATE:-1000}"
 DURATION="${DURATION:-20}"
+# Seconds of load at RATE before the measured part (GovernanceBench reads it): a freshly started JVM is JIT-bound for
+# about a minute on 2 cores, and the targets are about the steady state (docs/benchmarks.md, runs of 2026-11-30).
+export WARMUP="${WARMUP:-90}"
 BURST="${BURST:-20000}"
 PORT="${GOV_PORT:-18940}"
 RUN="gov$(date +%s)"
