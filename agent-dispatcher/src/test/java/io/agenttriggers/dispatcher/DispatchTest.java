@@ -3,6 +3,7 @@ package io.agenttriggers.dispatcher;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -24,9 +25,11 @@ import io.agenttriggers.common.run.RunOutcome;
 import io.agenttriggers.common.run.RunOutcomeCodec;
 import io.agenttriggers.common.run.RunStatus;
 import io.agenttriggers.common.testing.KafkaTestClient;
+import io.agenttriggers.dispatcher.persistence.RedisClaims;
 import io.cloudevents.CloudEvent;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +133,51 @@ class DispatchTest {
                 r -> first.id().equals(r.value().getSubject()))).hasSize(1);
         RuntimeStub.server.verify(1, postRequestedFor(urlEqualTo("/v1/runs"))
                 .withRequestBody(matchingJsonPath("$.context.dedupKey", equalTo(key))));
+        // The key is claimed in Redis too, by the first run, with the idempotency window as its TTL.
+        assertThat(redisClaims.holder("acme", key).await().atMost(Duration.ofSeconds(5))).contains(first.id());
+        long ttl = redis.key(String.class).pttl(RedisClaims.keyOf("acme", key));
+        assertThat(ttl).isBetween(Duration.ofHours(23).toMillis(), Duration.ofHours(24).toMillis());
     }
+
+    @Test
+    void theLedgerDecidesWhenRedisDisagreesAndRedisIsBroughtInLine() {
+        RuntimeStub.server.stubFor(post(urlEqualTo("/v1/runs"))
+                .withRequestBody(matchingJsonPath("$.context.dedupKey", matching("^redis-.*")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"agentRunId\":\"ag-r\",\"status\":\"succeeded\"}")));
+        // A stale Redis key (it outlived the ledger's claim) names a run the ledger never saw: the event still runs.
+        String stale = "redis-stale-" + System.nanoTime();
+        redis.value(String.class).set(RedisClaims.keyOf("acme", stale), "not-a-run-of-the-ledger");
+        TriggerEvent owner = event("acme", stale, null);
+        approve(owner);
+        assertThat(awaitOutcome(owner.id()).status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(redisClaims.holder("acme", stale).await().atMost(Duration.ofSeconds(5))).contains(owner.id());
+
+        // Redis lost a key (restarted without persistence): a second event is still the ledger's duplicate, and
+        // Redis gets the original owner back.
+        String lost = "redis-lost-" + System.nanoTime();
+        TriggerEvent first = event("acme", lost, null);
+        approve(first);
+        awaitOutcome(first.id());
+        redis.key(String.class).del(RedisClaims.keyOf("acme", lost));
+        TriggerEvent second = event("acme", lost, null);
+        approve(second);
+        RunOutcome duplicate = awaitOutcome(second.id());
+        assertThat(duplicate.status()).isEqualTo(RunStatus.DUPLICATE);
+        assertThat(duplicate.originalRunId()).isEqualTo(first.id());
+        assertThat(redisClaims.holder("acme", lost).await().atMost(Duration.ofSeconds(5))).contains(first.id());
+        RuntimeStub.server.verify(1, postRequestedFor(urlEqualTo("/v1/runs"))
+                .withRequestBody(matchingJsonPath("$.context.dedupKey", equalTo(lost))));
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("dispatcher_claim_disagreements_total\\{[^}]*kind=\"redis_stale\"[^}]*} [1-9]")
+                .containsPattern("dispatcher_claim_disagreements_total\\{[^}]*kind=\"redis_missing\"[^}]*} [1-9]");
+    }
+
+    @Inject
+    RedisClaims redisClaims;
+
+    @Inject
+    io.quarkus.redis.datasource.RedisDataSource redis;
 
     @Test
     void retriesServerErrorsThenSucceedsAndLogsEveryAttempt() {

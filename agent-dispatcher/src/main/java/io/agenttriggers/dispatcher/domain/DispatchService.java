@@ -14,6 +14,7 @@ import io.agenttriggers.dispatcher.client.RuntimeFailure;
 import io.agenttriggers.dispatcher.client.RuntimeRequest;
 import io.agenttriggers.dispatcher.config.DispatcherConfig;
 import io.agenttriggers.dispatcher.messaging.RunEvents;
+import io.agenttriggers.dispatcher.persistence.RedisClaims;
 import io.agenttriggers.dispatcher.persistence.RunLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -49,6 +50,9 @@ public class DispatchService {
     RuntimeClient runtime;
 
     @Inject
+    RedisClaims redisClaims;
+
+    @Inject
     FallbackClient fallbacks;
 
     @Inject
@@ -67,18 +71,30 @@ public class DispatchService {
     MeterRegistry registry;
 
     public Uni<Void> dispatch(TriggerEvent event) {
-        return ledger.claim(event, config.idempotencyWindow()).chain(claim -> {
-            RunRecord run = claim.run();
-            if (claim.duplicate()) {
-                registry.counter("dispatcher_dedup_hits_total").increment();
-                LOG.infof("Run %s is a duplicate of %s (tenant %s, dedup key held)", run.runId(), run.originalRunId(),
-                        run.tenantId());
-            }
-            if (run.status().isTerminal()) {
-                return run.outcomePublished() ? Uni.createFrom().voidItem() : publishOutcome(run);
-            }
-            return execute(event, run.status() == RunStatus.RUNNING).chain(this::publishOutcome);
-        });
+        Duration window = config.idempotencyWindow();
+        // The key is claimed in Redis and in the ledger at once; the ledger's answer decides, Redis follows it.
+        return Uni.combine().all().unis(ledger.claim(event, window),
+                        redisClaims.claim(event.tenantId(), event.dedupKey(), event.id(), window)).asTuple()
+                .chain(claimed -> {
+                    Claim claim = claimed.getItem1();
+                    String owner = claim.duplicate() ? claim.run().originalRunId() : claim.run().runId();
+                    Uni<Void> inLine = owner == null ? Uni.createFrom().voidItem()
+                            : redisClaims.reconcile(event.tenantId(), event.dedupKey(), event.id(),
+                                    claimed.getItem2(), owner, window);
+                    return inLine.replaceWith(claim);
+                })
+                .chain(claim -> {
+                    RunRecord run = claim.run();
+                    if (claim.duplicate()) {
+                        registry.counter("dispatcher_dedup_hits_total").increment();
+                        LOG.infof("Run %s is a duplicate of %s (tenant %s, dedup key held)", run.runId(),
+                                run.originalRunId(), run.tenantId());
+                    }
+                    if (run.status().isTerminal()) {
+                        return run.outcomePublished() ? Uni.createFrom().voidItem() : publishOutcome(run);
+                    }
+                    return execute(event, run.status() == RunStatus.RUNNING).chain(this::publishOutcome);
+                });
     }
 
     /** An answer of the runtime (or fallback) with the attempt that got it, recorded together with the end. */
