@@ -78,12 +78,7 @@ class EventLogRoundTripTest {
     void anyWrittenEntryReadsBackEqual(@ForAll("entries") LoggedRequest entry) {
         eventLog.write(entry).await().atMost(BOUND);
 
-        LoggedRequest back = eventLog.find(entry.id).await().atMost(BOUND).orElseThrow(
-                () -> new AssertionError("entry " + entry.id + " was not written (see the log for why)"));
-
-        assertThat(back).usingRecursiveComparison().ignoringFields("receivedAt", "headers").isEqualTo(entry);
-        assertThat(back.headers).isEqualTo(entry.headers);
-        assertThat(back.receivedAt).isEqualTo(entry.receivedAt);
+        assertReadsBackEqual(entry);
         pool.preparedQuery("delete from webhook.events where id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(entry.id))).await().atMost(BOUND);
     }
@@ -93,17 +88,19 @@ class EventLogRoundTripTest {
             @ForAll @Size(min = 1, max = 25) List<@From("entries") LoggedRequest> batch) {
         eventLog.writeAll(batch).await().atMost(BOUND);
 
-        for (LoggedRequest entry : batch) {
-            LoggedRequest back = eventLog.find(entry.id).await().atMost(BOUND).orElseThrow(
-                    () -> new AssertionError("entry " + entry.id + " of a batch was not written"));
-            assertThat(back).usingRecursiveComparison().ignoringFields("receivedAt", "headers").isEqualTo(entry);
-            assertThat(back.headers).isEqualTo(entry.headers);
-            assertThat(back.receivedAt).isEqualTo(entry.receivedAt);
-        }
+        batch.forEach(EventLogRoundTripTest::assertReadsBackEqual);
         pool.preparedQuery("delete from webhook.events where id = any($1)")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(batch.stream().map(e -> UUID.fromString(e.id))
                         .toArray(UUID[]::new)))
                 .await().atMost(BOUND);
+    }
+
+    private static void assertReadsBackEqual(LoggedRequest entry) {
+        LoggedRequest back = eventLog.find(entry.id).await().atMost(BOUND).orElseThrow(
+                () -> new AssertionError("entry " + entry.id + " was not written (see the log for why)"));
+        assertThat(back).usingRecursiveComparison().ignoringFields("receivedAt", "headers").isEqualTo(entry);
+        assertThat(back.headers).isEqualTo(entry.headers);
+        assertThat(back.receivedAt).isEqualTo(entry.receivedAt);
     }
 
     /** Text PostgreSQL stores as is: any character but NUL and lone surrogates (neither occurs in HTTP headers). */
