@@ -97,8 +97,14 @@ public class ProblemMappers {
     /** Builds a problem response; usable by resources that answer errors without throwing. */
     public static Response respond(int status, String code, String title, String detail, UriInfo uri,
             List<Problem.FieldError> errors, Map<String, String> headers) {
-        Problem problem = new Problem(Problem.TYPE_BASE + code, title, status, detail,
-                uri == null ? null : uri.getPath(), code, errors == null || errors.isEmpty() ? null : errors);
+        return respond(status, code, title, detail, uri == null ? null : uri.getPath(), errors, headers);
+    }
+
+    /** As above, for handlers outside Jakarta REST (plain Vert.x routes): {@code instance} is the request path. */
+    public static Response respond(int status, String code, String title, String detail, String instance,
+            List<Problem.FieldError> errors, Map<String, String> headers) {
+        Problem problem = new Problem(Problem.TYPE_BASE + code, title, status, detail, instance, code,
+                errors == null || errors.isEmpty() ? null : errors);
         String body;
         try {
             body = EventJson.MAPPER.writeValueAsString(problem);

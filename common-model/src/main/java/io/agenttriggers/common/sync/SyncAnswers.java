@@ -39,7 +39,7 @@ public final class SyncAnswers {
             }
             case REJECTED -> rejected(outcome);
             default -> ProblemMappers.respond(502, "run_failed", "Bad gateway", "Run " + outcome.runId() + " ended "
-                    + outcome.status().wire() + (outcome.error() == null ? "" : ": " + outcome.error()), null,
+                    + outcome.status().wire() + (outcome.error() == null ? "" : ": " + outcome.error()), (String) null,
                     List.of(), Map.of("Location", location.toString()));
         };
     }
@@ -65,6 +65,7 @@ public final class SyncAnswers {
         }
         return ProblemMappers.respond(status, reason, status == 403 ? "Forbidden" : status == 429
                 ? "Too many requests" : "Service unavailable", "Governance rejected run " + outcome.runId() + ": "
-                + reason + (outcome.error() == null ? "" : " (" + outcome.error() + ")"), null, List.of(), headers);
+                + reason + (outcome.error() == null ? "" : " (" + outcome.error() + ")"), (String) null, List.of(),
+                headers);
     }
 }

@@ -1,9 +1,12 @@
 package io.agenttriggers.webhook.domain;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -47,6 +50,8 @@ public final class BodyParser {
         this.json = new ObjectMapper(JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
                 .build());
+        // One JSON value per body: "{...} garbage" or two documents are refused, not cut short silently.
+        this.json.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     private static XMLInputFactory secureXmlFactory() {
@@ -72,7 +77,7 @@ public final class BodyParser {
             return NullNode.getInstance();
         }
         String type = mediaType(contentType);
-        if (type == null || type.equals("application/json") || type.endsWith("+json") || type.equals("text/json")) {
+        if (isJson(type)) {
             return parseJson(body);
         }
         if (type.equals("application/x-www-form-urlencoded")) {
@@ -86,6 +91,56 @@ public final class BodyParser {
         }
         throw new ProblemException(415, "unsupported_media_type", "Unsupported media type",
                 "Send JSON, XML, form-urlencoded or text, not " + type);
+    }
+
+    private static boolean isJson(String type) {
+        return type == null || type.equals("application/json") || type.endsWith("+json") || type.equals("text/json");
+    }
+
+    /**
+     * As {@link #parse}, but a JSON body in UTF-8 is only checked, token by token, against the same rules (valid JSON,
+     * one value, the depth limit, well-formed UTF-8 in its strings) and kept as its own bytes ({@link VerbatimJson}):
+     * no tree is built and none is serialized again. For endpoints that read nothing from the payload. Other media
+     * types, and JSON in UTF-16 or UTF-32 or with a byte order mark, are parsed as by {@link #parse}.
+     */
+    public JsonNode parseVerbatim(String contentType, byte[] body) {
+        if (body == null || body.length == 0 || !isJson(mediaType(contentType)) || !plainUtf8(body)) {
+            return parse(contentType, body);
+        }
+        try (JsonParser p = json.getFactory().createParser(body)) {
+            int depth = 0;
+            boolean complete = false;
+            for (JsonToken token = p.nextToken(); token != null; token = p.nextToken()) {
+                if (complete) {
+                    throw ProblemException.badRequest("invalid_body", "The body is not valid JSON: trailing content "
+                            + "after the first value");
+                }
+                switch (token) {
+                    case START_OBJECT, START_ARRAY -> depth++;
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    // Decoding the text checks its UTF-8, as building a text node would.
+                    case VALUE_STRING -> p.getTextCharacters();
+                    default -> {
+                    }
+                }
+                complete = depth == 0;
+            }
+            return complete ? VerbatimJson.node(body) : NullNode.getInstance();
+        } catch (StreamConstraintsException e) {
+            throw ProblemException.badRequest("body_too_deep", "The JSON body is nested deeper than " + maxDepth);
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("invalid_body", "The body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ProblemException.badRequest("invalid_body", "The body could not be read");
+        }
+    }
+
+    /**
+     * True when the body starts as UTF-8 JSON does (an ASCII character, not followed by a zero byte, so neither
+     * UTF-16 nor UTF-32, and no byte order mark), which the parser would otherwise detect and decode.
+     */
+    private static boolean plainUtf8(byte[] body) {
+        return body[0] > 0 && (body.length < 2 || body[1] != 0);
     }
 
     private JsonNode parseJson(byte[] body) {

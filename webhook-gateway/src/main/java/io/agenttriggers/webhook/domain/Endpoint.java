@@ -22,6 +22,16 @@ public record Endpoint(String id, EndpointSpec spec, int version, String managed
                 filter, transformer);
     }
 
+    /**
+     * Whether anything reads fields of the payload: a filter (CEL or GitHub's), a transform, a delivery id at a
+     * JSONPath or in Stripe's body, or Slack's URL verification. When nothing does, a JSON body travels verbatim.
+     */
+    public boolean readsPayload() {
+        AuthType auth = spec.auth().type();
+        return filter != null || transformer != null || spec.github() != null || auth == AuthType.SLACK
+                || auth == AuthType.STRIPE || spec.dedup() != null && spec.dedup().jsonPath() != null;
+    }
+
     public String tenantId() {
         return spec.tenantId();
     }

@@ -9,7 +9,8 @@ import java.util.function.UnaryOperator;
  * A delivery after the CPU-bound steps (verify, parse, filter, transform): to answer itself (handshake), to drop
  * (filtered), or to publish with its payload.
  *
- * @param parsed  the body as parsed (delivery ids are read from it)
+ * @param parsed  the body as parsed (delivery ids are read from it); kept verbatim ({@link VerbatimJson}) when the
+ *                endpoint reads nothing from it
  * @param payload the transformed payload that the event carries
  */
 public record Prepared(Map<String, String> handshake, String filteredBecause, JsonNode parsed, JsonNode payload) {
@@ -38,7 +39,8 @@ public record Prepared(Map<String, String> handshake, String filteredBecause, Js
             }
             throw problem;
         }
-        JsonNode parsed = parser.parse(contentType, body);
+        JsonNode parsed = endpoint.readsPayload() ? parser.parse(contentType, body)
+                : parser.parseVerbatim(contentType, body);
         Map<String, String> handshake = Deliveries.handshake(spec, parsed, header);
         if (handshake != null) {
             return new Prepared(handshake, null, parsed, null);

@@ -1,67 +1,114 @@
 package io.agenttriggers.webhook.messaging;
 
-import io.agenttriggers.webhook.config.WebhookGatewayConfig;
-import io.agenttriggers.common.event.KafkaSend;
 import io.agenttriggers.common.event.Topics;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerEventCodec;
+import io.agenttriggers.common.problem.ProblemException;
+import io.agenttriggers.webhook.config.WebhookGatewayConfig;
+import io.agenttriggers.webhook.domain.Endpoint;
+import io.agenttriggers.webhook.persistence.DedupStore;
 import io.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaProducer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
 
-/** Publishes trigger events to {@code triggers.inbound}; the Uni completes only once Kafka acknowledged (acks=all). */
+/**
+ * Publishes trigger events to {@code triggers.inbound}; the Uni completes only once Kafka acknowledged (acks=all).
+ *
+ * <p>Records go straight to the channel's own producer (configured as {@code mp.messaging.outgoing."triggers.inbound"},
+ * sending on the connector's sending thread) rather than through the emitter's message pipeline: on the ingest path
+ * that pipeline (message and metadata objects, its retry and context-propagation stages) cost more than the send.
+ * The emitter stays injected because it is what declares the channel, and with it the producer and its health check.
+ */
 @ApplicationScoped
 public class TriggerPublisher {
+
+    private static final Logger LOG = Logger.getLogger(TriggerPublisher.class);
 
     @Inject
     @Channel(Topics.INBOUND)
     MutinyEmitter<CloudEvent> inbound;
 
     @Inject
+    KafkaClientService kafka;
+
+    @ConfigProperty(name = "mp.messaging.outgoing.\"" + Topics.INBOUND + "\".topic", defaultValue = Topics.INBOUND)
+    String topic;
+
+    @Inject
     WebhookGatewayConfig config;
 
     @Inject
-    io.agenttriggers.webhook.persistence.DedupStore dedup;
+    DedupStore dedup;
 
     @Inject
-    io.micrometer.core.instrument.MeterRegistry registry;
+    MeterRegistry registry;
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TriggerPublisher.class);
+    private Timer publishDuration;
+
+    private volatile KafkaProducer<String, CloudEvent> producer;
+
+    @PostConstruct
+    void init() {
+        publishDuration = Timer.builder("webhook_publish_duration").publishPercentileHistogram().register(registry);
+    }
 
     /**
      * Publishes an endpoint's event; on failure releases its delivery id (so the sender's retry is not taken for a
      * repeat) and fails with a 503 problem.
      */
-    public Uni<Void> publish(io.agenttriggers.webhook.domain.Endpoint endpoint, TriggerEvent event, String deliveryId) {
+    public Uni<Void> publish(Endpoint endpoint, TriggerEvent event, String deliveryId) {
         long started = System.nanoTime();
-        return publish(event)
-                .onFailure().call(e -> deliveryId == null ? Uni.createFrom().voidItem()
-                        : dedup.release(endpoint.id(), deliveryId, event.id()))
-                .onFailure().transform(e -> {
-                    LOG.warnf("Could not make webhook event %s of endpoint %s durable: %s", event.id(), endpoint.id(),
-                            e.toString());
-                    return io.agenttriggers.common.problem.ProblemException.unavailable("not_durable",
-                            "The event could not be stored; nothing was started. Retry later.", 5);
-                })
-                .invoke(() -> publishDuration().record(System.nanoTime() - started,
-                        java.util.concurrent.TimeUnit.NANOSECONDS));
+        return publish(event).onItemOrFailure().transformToUni((ok, failure) -> {
+            if (failure == null) {
+                publishDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                return Uni.createFrom().voidItem();
+            }
+            LOG.warnf("Could not make webhook event %s of endpoint %s durable: %s", event.id(), endpoint.id(),
+                    failure.toString());
+            ProblemException problem = ProblemException.unavailable("not_durable",
+                    "The event could not be stored; nothing was started. Retry later.", 5);
+            Uni<Void> release = deliveryId == null ? Uni.createFrom().voidItem()
+                    : dedup.release(endpoint.id(), deliveryId, event.id());
+            return release.onItemOrFailure().transformToUni((x, e) -> Uni.createFrom().failure(problem));
+        });
     }
 
-    private volatile io.micrometer.core.instrument.Timer publishDuration;
-
-    private io.micrometer.core.instrument.Timer publishDuration() {
-        if (publishDuration == null) {
-            publishDuration = io.micrometer.core.instrument.Timer.builder("webhook_publish_duration")
-                    .publishPercentileHistogram().register(registry);
-        }
-        return publishDuration;
-    }
-
+    /**
+     * Sends the event keyed by its partition key; fails after {@code publish-timeout} without an acknowledgement.
+     * The result arrives on the caller's Vert.x context (the acknowledgement comes on a Kafka thread), where its
+     * request lives.
+     */
     public Uni<Void> publish(TriggerEvent event) {
-        return KafkaSend.send(inbound, TriggerEventCodec.toCloudEvent(event), event.partitionKey())
-                .ifNoItem().after(config.publishTimeout()).fail();
+        ProducerRecord<String, CloudEvent> record = new ProducerRecord<>(topic, event.partitionKey(),
+                TriggerEventCodec.toCloudEvent(event));
+        Uni<Void> sent = producer().send(record).ifNoItem().after(config.publishTimeout()).fail().replaceWithVoid();
+        Context context = Vertx.currentContext();
+        return context == null ? sent : sent.emitOn(task -> context.runOnContext(ignored -> task.run()));
+    }
+
+    private KafkaProducer<String, CloudEvent> producer() {
+        KafkaProducer<String, CloudEvent> p = producer;
+        if (p == null) {
+            p = kafka.getProducer(Topics.INBOUND);
+            if (p == null) {
+                throw new IllegalStateException("the " + Topics.INBOUND + " channel has no Kafka producer");
+            }
+            producer = p;
+        }
+        return p;
     }
 }

@@ -67,7 +67,7 @@ class EndpointFileTest {
 
         String body = "{\"ref\":\"refs/heads/main\"}";
         given().contentType("application/json").header("X-GitHub-Event", "push")
-                .header("X-Hub-Signature-256", WebhookResourceTest.githubSignature("default-secret-1", body))
+                .header("X-Hub-Signature-256", WebhookIngressTest.githubSignature("default-secret-1", body))
                 .body(body).when().post("/webhooks/" + gh).then().statusCode(202);
 
         // Re-applying the same file changes nothing.

@@ -78,7 +78,7 @@ class EndpointLifecycleTest {
 
         for (String secret : new String[] { "old-secret-1", fresh }) {
             given().contentType("application/json").header("X-Hub-Signature-256",
-                            WebhookResourceTest.githubSignature(secret, body))
+                            WebhookIngressTest.githubSignature(secret, body))
                     .header("X-GitHub-Event", "push").body(body).when().post("/webhooks/" + id)
                     .then().statusCode(202);
         }
@@ -90,7 +90,7 @@ class EndpointLifecycleTest {
                 .then().statusCode(200).extract().path("secret");
         assertThat(newest).isEqualTo("newest-secret");
         given().contentType("application/json").header("X-Hub-Signature-256",
-                        WebhookResourceTest.githubSignature(fresh, body))
+                        WebhookIngressTest.githubSignature(fresh, body))
                 .body(body).when().post("/webhooks/" + id).then().statusCode(403);
         given().header("Authorization", ADMIN).contentType("application/json").body("{\"gracePeriod\":\"P30D\"}")
                 .when().post("/api/v1/endpoints/" + id + "/rotate-secret").then().statusCode(422);
@@ -101,7 +101,7 @@ class EndpointLifecycleTest {
         String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
         String id = (String) create(spec(tenant, "dry", "github", ",\"secret\":\"dry-secret-1\"")).get("id");
         String body = "{\"ref\":\"refs/heads/main\"}";
-        String sig = WebhookResourceTest.githubSignature("dry-secret-1", body);
+        String sig = WebhookIngressTest.githubSignature("dry-secret-1", body);
         String request = "{\"body\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(body)
                 + ",\"headers\":{\"X-GitHub-Event\":\"push\",\"X-GitHub-Delivery\":\"d-1\","
                 + "\"X-Hub-Signature-256\":\"" + sig + "\",\"Content-Type\":\"application/json\"}}";

@@ -30,12 +30,12 @@ class KafkaDownTest {
     @Test
     void answers503WithRetryAfterAndReleasesTheDeliveryId() {
         String secret = "down-secret-" + UUID.randomUUID();
-        String id = (String) WebhookResourceTest.created("{\"name\":\"down\",\"tenantId\":\"" + WebhookResourceTest.tenant()
+        String id = (String) WebhookIngressTest.created("{\"name\":\"down\",\"tenantId\":\"" + WebhookIngressTest.tenant()
                 + "\",\"eventName\":\"github\",\"auth\":{\"type\":\"github\"},\"secret\":\"" + secret + "\"}").get("id");
         String delivery = UUID.randomUUID().toString();
         for (int attempt = 0; attempt < 2; attempt++) {
             // The second attempt is the sender's retry: still 503, not a 202 "duplicate" of an event never stored.
-            WebhookResourceTest.deliverGithub(id, secret, "push", delivery, "{\"a\":1}")
+            WebhookIngressTest.deliverGithub(id, secret, "push", delivery, "{\"a\":1}")
                     .then().statusCode(503)
                     .contentType("application/problem+json")
                     .header("Retry-After", "5")

@@ -28,8 +28,8 @@ class ProviderDeliveryTest {
 
     static String create(String name, String authType, String secret) {
         String withSecret = secret == null ? "" : ",\"secret\":\"" + secret + "\"";
-        return (String) WebhookResourceTest.created("{\"name\":\"" + name + "\",\"tenantId\":\""
-                + WebhookResourceTest.tenant() + "\",\"eventName\":\"" + name + "\",\"auth\":{\"type\":\"" + authType
+        return (String) WebhookIngressTest.created("{\"name\":\"" + name + "\",\"tenantId\":\""
+                + WebhookIngressTest.tenant() + "\",\"eventName\":\"" + name + "\",\"auth\":{\"type\":\"" + authType
                 + "\"}" + withSecret + "}").get("id");
     }
 
@@ -66,16 +66,16 @@ class ProviderDeliveryTest {
                 .then().statusCode(202).body("status", is("accepted")).extract().path("runId");
         delivery.apply(2).when().post("/webhooks/" + endpointId)
                 .then().statusCode(202).body("status", is("duplicate")).body("runId", is(runId));
-        KafkaTestClient.awaitRecord(WebhookResourceTest.inbound(), r -> runId.equals(r.value().getId()),
+        KafkaTestClient.awaitRecord(WebhookIngressTest.inbound(), r -> runId.equals(r.value().getId()),
                 Duration.ofSeconds(30));
-        assertThat(KafkaTestClient.readAll(WebhookResourceTest.inbound(),
+        assertThat(KafkaTestClient.readAll(WebhookIngressTest.inbound(),
                 r -> r.value().getSource().toString().equals("/webhooks/" + endpointId))).hasSize(1);
     }
 
     @Test
     void standardWebhooksRefusesAStaleTimestampAndDeduplicatesByWebhookId() {
-        java.util.Map<String, Object> endpoint = WebhookResourceTest.created("{\"name\":\"std\",\"tenantId\":\""
-                + WebhookResourceTest.tenant() + "\",\"eventName\":\"std\",\"auth\":{\"type\":\"standard-webhooks\"}}");
+        java.util.Map<String, Object> endpoint = WebhookIngressTest.created("{\"name\":\"std\",\"tenantId\":\""
+                + WebhookIngressTest.tenant() + "\",\"eventName\":\"std\",\"auth\":{\"type\":\"standard-webhooks\"}}");
         String id = (String) endpoint.get("id");
         String secret = (String) endpoint.get("secret");
         assertThat(secret).startsWith("whsec_");
@@ -129,7 +129,7 @@ class ProviderDeliveryTest {
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("code", startsWith("xml_"))
                 .body("detail", not(containsString("lollol")));
-        assertThat(KafkaTestClient.readAll(WebhookResourceTest.inbound(),
+        assertThat(KafkaTestClient.readAll(WebhookIngressTest.inbound(),
                 r -> r.value().getSource().toString().equals("/webhooks/" + id))).isEmpty();
     }
 }

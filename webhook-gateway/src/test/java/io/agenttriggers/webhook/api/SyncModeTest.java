@@ -27,8 +27,8 @@ class SyncModeTest {
     }
 
     static String syncEndpoint(int timeoutSeconds) {
-        return (String) WebhookResourceTest.created("{\"name\":\"sync-" + System.nanoTime() + "\",\"tenantId\":\""
-                + WebhookResourceTest.tenant() + "\",\"eventName\":\"ask\",\"auth\":{\"type\":\"none\"},"
+        return (String) WebhookIngressTest.created("{\"name\":\"sync-" + System.nanoTime() + "\",\"tenantId\":\""
+                + WebhookIngressTest.tenant() + "\",\"eventName\":\"ask\",\"auth\":{\"type\":\"none\"},"
                 + "\"responseMode\":\"sync\",\"syncTimeoutSeconds\":" + timeoutSeconds + "}").get("id");
     }
 
@@ -36,7 +36,7 @@ class SyncModeTest {
     static Response fireAndAnswer(String endpointId, java.util.function.Function<String, RunOutcome> outcomeFor) {
         CompletableFuture<Response> response = CompletableFuture.supplyAsync(() -> given()
                 .contentType("application/json").body("{\"q\":\"why\"}").when().post("/webhooks/" + endpointId));
-        String runId = KafkaTestClient.awaitRecord(WebhookResourceTest.inbound(),
+        String runId = KafkaTestClient.awaitRecord(WebhookIngressTest.inbound(),
                 r -> r.value().getSource().toString().equals("/webhooks/" + endpointId), Duration.ofSeconds(20))
                 .value().getId();
         RunOutcome outcome = outcomeFor.apply(runId);

@@ -98,7 +98,7 @@ class EventLogRoundTripTest {
     private static void assertReadsBackEqual(LoggedRequest entry) {
         LoggedRequest back = eventLog.find(entry.id).await().atMost(BOUND).orElseThrow(
                 () -> new AssertionError("entry " + entry.id + " was not written (see the log for why)"));
-        assertThat(back).usingRecursiveComparison().ignoringFields("receivedAt", "headers").isEqualTo(entry);
+        assertThat(back).usingRecursiveComparison().ignoringFields("receivedAt", "headers", "headersJson").isEqualTo(entry);
         assertThat(back.headers).isEqualTo(entry.headers);
         assertThat(back.receivedAt).isEqualTo(entry.receivedAt);
     }

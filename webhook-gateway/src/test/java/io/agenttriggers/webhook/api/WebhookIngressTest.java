@@ -26,7 +26,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class WebhookResourceTest {
+class WebhookIngressTest {
 
     static final String ADMIN = "Bearer test-admin-token";
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Bodies without a Content-Length (chunked) are held to the same limit as declared ones (65536 bytes in tests). */
 @QuarkusTest
-class BodyLimitFilterTest {
+class BodyLimitTest {
 
     static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(30)).build();
@@ -38,8 +38,8 @@ class BodyLimitFilterTest {
     }
 
     static String open(String name) {
-        return (String) WebhookResourceTest.created("{\"name\":\"" + name + "\",\"tenantId\":\""
-                + WebhookResourceTest.tenant() + "\",\"eventName\":\"e\",\"auth\":{\"type\":\"none\"}}").get("id");
+        return (String) WebhookIngressTest.created("{\"name\":\"" + name + "\",\"tenantId\":\""
+                + WebhookIngressTest.tenant() + "\",\"eventName\":\"e\",\"auth\":{\"type\":\"none\"}}").get("id");
     }
 
     @Test
@@ -56,7 +56,7 @@ class BodyLimitFilterTest {
                 type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(response.body()).contains("\"code\":\"payload_too_large\"").contains("65536");
         Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
-                WebhookResourceTest.requestCount(id, 413)).isEqualTo(1.0));
+                WebhookIngressTest.requestCount(id, 413)).isEqualTo(1.0));
     }
 
     @Test
@@ -70,7 +70,7 @@ class BodyLimitFilterTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String runId = io.restassured.path.json.JsonPath.from(response.body()).getString("runId");
         TriggerEvent event = TriggerEventCodec.fromCloudEvent(KafkaTestClient.awaitRecord(
-                WebhookResourceTest.inbound(), r -> runId.equals(r.value().getId()), Duration.ofSeconds(30)).value());
+                WebhookIngressTest.inbound(), r -> runId.equals(r.value().getId()), Duration.ofSeconds(30)).value());
         assertThat(event.data().payload().get("marker").asText()).isEqualTo(marker);
         assertThat(event.data().payload().get("fill").asText()).hasSize(60_000);
     }
@@ -82,6 +82,6 @@ class BodyLimitFilterTest {
                 .when().post("/webhooks/" + id)
                 .then().statusCode(413).contentType("application/problem+json");
         Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
-                WebhookResourceTest.requestCount(id, 413)).isEqualTo(1.0));
+                WebhookIngressTest.requestCount(id, 413)).isEqualTo(1.0));
     }
 }
