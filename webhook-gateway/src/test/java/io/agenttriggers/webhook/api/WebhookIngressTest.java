@@ -99,6 +99,48 @@ class WebhookIngressTest {
     }
 
     @Test
+    void answersOtherMethodsWithAProblemAndKeepsUnknownIdsOutOfMetricTags() {
+        String id = (String) created("{\"name\":\"methods\",\"tenantId\":\"" + tenant() + "\",\"eventName\":\"m\","
+                + "\"auth\":{\"type\":\"none\"}}").get("id");
+        given().when().get("/webhooks/" + id)
+                .then().statusCode(405).contentType("application/problem+json")
+                .header("Allow", "POST, PUT, PATCH")
+                .body("code", is("method_not_allowed")).body("instance", is("/webhooks/" + id));
+        given().when().options("/webhooks/" + id).then().statusCode(204).header("Allow", "POST, PUT, PATCH");
+        given().contentType("application/json").body("{}").when().put("/webhooks/" + id).then().statusCode(202);
+        given().contentType("application/json").body("{}").when().patch("/webhooks/" + id).then().statusCode(202);
+
+        String madeUp = UUID.randomUUID().toString();
+        given().contentType("application/json").body("{}").when().post("/webhooks/" + madeUp)
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("instance", is("/webhooks/" + madeUp));
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).doesNotContain(madeUp);
+    }
+
+    /**
+     * An endpoint that reads nothing from the payload (no filter, transform or delivery id in the body) publishes a
+     * JSON body as sent: numbers keep their notation and size instead of going through doubles.
+     */
+    @Test
+    void publishesAJsonBodyNothingReadsAsSent() {
+        String id = (String) created("{\"name\":\"verbatim\",\"tenantId\":\"" + tenant() + "\",\"eventName\":\"v\","
+                + "\"auth\":{\"type\":\"none\"}}").get("id");
+        String body = "{ \"amount\": 1.50e2, \"big\": 123456789012345678901234567890.5,\n \"text\": \"caf\\u00e9 ☕\" }";
+
+        String runId = given().contentType("application/json").body(body.getBytes(StandardCharsets.UTF_8))
+                .when().post("/webhooks/" + id).then().statusCode(202).extract().path("runId");
+
+        io.cloudevents.CloudEvent published = KafkaTestClient.awaitRecord(inbound(),
+                r -> runId.equals(r.value().getId()), Duration.ofSeconds(20)).value();
+        assertThat(new String(published.getData().toBytes(), StandardCharsets.UTF_8))
+                .startsWith("{\"payload\":" + body + ",");
+        TriggerEvent event = TriggerEventCodec.fromCloudEvent(published);
+        assertThat(event.data().payload().get("text").asText()).isEqualTo("café ☕");
+        assertThat(event.data().payload().get("amount").asInt()).isEqualTo(150);
+    }
+
+    @Test
     void createsAnEndpointShowsTheSecretOnceAndMasksItAfterwards() {
         String tenant = tenant();
         Map<String, Object> endpoint = created("{\"name\":\"gh\",\"tenantId\":\"" + tenant

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.event.TriggerData;
 import io.agenttriggers.common.problem.ProblemException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +56,76 @@ class BodyParserTest {
         Arbitrary<Object> leaf = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(20).map(s -> (Object) s),
                 Arbitraries.integers().map(i -> (Object) i), Arbitraries.of(true, false).map(b -> (Object) b));
         return Arbitraries.maps(Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(8), leaf).ofMaxSize(8);
+    }
+
+    /**
+     * A JSON body that nothing reads travels as its own bytes: it is written into the event data exactly as sent
+     * (formatting included), and reads back as the same tree the parser would have built.
+     */
+    @Property(tries = 200)
+    void verbatimJsonIsWrittenAsSentAndReadsBackAsParsed(@ForAll("nestedJson") Object value,
+            @ForAll boolean pretty) throws Exception {
+        byte[] body = pretty ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value)
+                : MAPPER.writeValueAsBytes(value);
+
+        JsonNode verbatim = parser.parseVerbatim("application/json", body);
+        byte[] data = EventJson.MAPPER.writeValueAsBytes(TriggerData.of(verbatim));
+
+        String dataText = new String(data, StandardCharsets.UTF_8);
+        assertThat(dataText).startsWith("{\"payload\":" + new String(body, StandardCharsets.UTF_8) + ",");
+        assertThat(EventJson.MAPPER.readValue(data, TriggerData.class).payload())
+                .isEqualTo(parser.parse("application/json", body));
+    }
+
+    @Provide
+    Arbitrary<Object> nestedJson() {
+        Arbitrary<Object> leaf = Arbitraries.oneOf(
+                Arbitraries.strings().withCharRange(' ', '~').withChars('é', '中', '\n', '"', '\\', '\u2028')
+                        .ofMaxLength(20).map(s -> (Object) s),
+                Arbitraries.longs().map(i -> (Object) i), Arbitraries.doubles().map(d -> (Object) d),
+                Arbitraries.of(true, false).map(b -> (Object) b), Arbitraries.just(null));
+        return Arbitraries.recursive(() -> leaf, inner -> Arbitraries.oneOf(
+                Arbitraries.maps(Arbitraries.strings().withCharRange('a', 'z').withChars('é', '"').ofMaxLength(6),
+                        inner).ofMaxSize(4).map(m -> (Object) m),
+                inner.list().ofMaxSize(4).map(l -> (Object) l)), 0, 4);
+    }
+
+    @Example
+    void verbatimJsonIsCheckedAsStrictlyAsParsedJson() {
+        for (String bad : new String[] { "{\"a\":1} {\"b\":2}", "{\"a\":1} x", "[1,2", "{\"a\":}", "nul" }) {
+            for (boolean verbatim : new boolean[] { true, false }) {
+                assertThatThrownBy(() -> parse(verbatim, utf8(bad))).as(bad)
+                        .isInstanceOfSatisfying(ProblemException.class, e -> {
+                            assertThat(e.status()).isEqualTo(400);
+                            assertThat(e.code()).isEqualTo("invalid_body");
+                        });
+            }
+        }
+        // A string that is not UTF-8 (0xC3 0x28) is refused as the tree parser refuses it, not passed on.
+        byte[] notUtf8 = { '{', '"', 'a', '"', ':', '"', (byte) 0xC3, '(', '"', '}' };
+        assertThatThrownBy(() -> parser.parseVerbatim("application/json", notUtf8))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.status()).isEqualTo(400));
+        String deep = "[".repeat(40) + "]".repeat(40);
+        assertThatThrownBy(() -> parser.parseVerbatim("application/json", utf8(deep)))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.code()).isEqualTo("body_too_deep"));
+    }
+
+    @Example
+    void verbatimFallsBackToParsingForOtherEncodingsAndMediaTypes() throws Exception {
+        byte[] utf16 = "{\"a\":\"é\"}".getBytes(StandardCharsets.UTF_16LE);
+        JsonNode node = parser.parseVerbatim("application/json", utf16);
+        assertThat(node.isObject()).isTrue();
+        assertThat(node.get("a").asText()).isEqualTo("é");
+        byte[] withBom = utf8("\uFEFF{\"a\":1}");
+        assertThat(parser.parseVerbatim("application/json", withBom).get("a").asInt()).isEqualTo(1);
+        assertThat(parser.parseVerbatim("application/x-www-form-urlencoded", utf8("a=1")).get("a").asText())
+                .isEqualTo("1");
+        assertThat(parser.parseVerbatim("application/json", utf8("  \n ")).isNull()).isTrue();
+        assertThat(parser.parseVerbatim("application/json", new byte[0]).isNull()).isTrue();
+    }
+
+    private JsonNode parse(boolean verbatim, byte[] body) {
+        return verbatim ? parser.parseVerbatim("application/json", body) : parser.parse("application/json", body);
     }
 
     @Example
