@@ -63,12 +63,17 @@ public final class LoggedRequest {
                 out.append(',');
             }
             out.append('"');
-            encoder.quoteAsString(value.getKey(), out);
+            encoder.quoteAsString(withoutNul(value.getKey()), out);
             out.append("\":\"");
-            encoder.quoteAsString(value.getValue(), out);
+            encoder.quoteAsString(withoutNul(value.getValue()), out);
             out.append('"');
         }
         return out.append('}').toString();
+    }
+
+    /** PostgreSQL's jsonb refuses the escape of NUL, which would fail a whole batch: it becomes U+FFFD. */
+    private static String withoutNul(String s) {
+        return s.indexOf('\0') >= 0 ? s.replace('\0', '\uFFFD') : s;
     }
 
     /** Keeps at most {@code max} bytes of the body. */

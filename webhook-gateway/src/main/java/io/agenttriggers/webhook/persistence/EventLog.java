@@ -13,6 +13,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -38,10 +39,14 @@ public class EventLog {
     @Inject
     WebhookGatewayConfig config;
 
-    /** Entries waiting for the next batch insert; bounded so a slow database cannot exhaust memory. */
+    /** Entries waiting for the next batch; bounded so a slow database cannot exhaust memory. */
     private final java.util.concurrent.ArrayBlockingQueue<LoggedRequest> pending =
             new java.util.concurrent.ArrayBlockingQueue<>(50_000);
     private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The JDBC datasource: batches go in with COPY, which the reactive client does not offer. */
+    @Inject
+    javax.sql.DataSource dataSource;
 
     @Inject
     io.vertx.mutiny.core.Vertx vertx;
@@ -49,18 +54,36 @@ public class EventLog {
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
+    /** The one thread that writes batches, so the event loops never wait on the database. */
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(
+            task -> {
+                Thread thread = new Thread(task, "webhook-event-log");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     void startFlusher(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ignored) {
         vertx.setPeriodic(100, id -> flush());
     }
 
+    /** Writes what is still queued before the datasource goes away. */
     void flushOnShutdown(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ignored) {
         flush();
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warnf("The event log writer did not finish within 10 s; %d entries are not written",
+                        pending.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
-     * Queues the entry for the next batch insert (every 100 ms, or as soon as 500 wait): one round trip for many
-     * requests keeps the log off the ingest path. When the queue is full the entry is dropped and counted; the log is
-     * a record of requests, the event itself is already durable on Kafka.
+     * Queues the entry for the next batch (every 100 ms, or as soon as 500 wait): one COPY for many requests keeps
+     * the log off the ingest path. When the queue is full the entry is dropped and counted; the log is a record of
+     * requests, the event itself is already durable on Kafka.
      */
     public void enqueue(LoggedRequest r) {
         if (!pending.offer(r)) {
@@ -72,22 +95,54 @@ public class EventLog {
         }
     }
 
+    /** Hands the queue to the writer thread unless it is already at work (it drains until the queue is empty). */
     private void flush() {
         if (pending.isEmpty() || !flushing.compareAndSet(false, true)) {
             return;
         }
-        List<LoggedRequest> batch = new ArrayList<>(1000);
-        pending.drainTo(batch, 1000);
-        writeAll(batch).subscribe().with(ok -> {
-                    flushing.set(false);
-                    if (pending.size() >= 500) {
-                        flush();
-                    }
-                }, e -> {
-                    flushing.set(false);
+        try {
+            writer.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            flushing.set(false); // shutting down: whatever is queued now is not written
+        }
+    }
+
+    private void drain() {
+        try {
+            List<LoggedRequest> batch = new ArrayList<>(1000);
+            while (pending.drainTo(batch, 1000) > 0) {
+                try {
+                    copy(batch);
+                } catch (SQLException | IOException | RuntimeException e) {
                     registry.counter("webhook_event_log_dropped_total").increment(batch.size());
                     LOG.warnf("Could not write %d event log entries: %s", batch.size(), e.toString());
-                });
+                }
+                batch.clear();
+            }
+        } finally {
+            flushing.set(false);
+        }
+        if (pending.size() >= 500) {
+            flush();
+        }
+    }
+
+    private void copy(List<LoggedRequest> batch) throws SQLException, IOException {
+        try (java.sql.Connection connection = dataSource.getConnection()) {
+            EventLogCopy.copy(connection, batch);
+        }
+    }
+
+    /** Writes the entries in one COPY (the flusher's batch), on the writer thread; fails as a whole. */
+    Uni<Void> writeAll(List<LoggedRequest> batch) {
+        return Uni.createFrom().<Void>item(() -> {
+            try {
+                copy(batch);
+                return null;
+            } catch (SQLException | IOException e) {
+                throw new IllegalStateException("could not copy " + batch.size() + " event log entries", e);
+            }
+        }).runSubscriptionOn(writer);
     }
 
     private static final String INSERT = "insert into webhook.events (id, endpoint_id, tenant_id, received_at, "
@@ -95,85 +150,6 @@ public class EventLog {
             + "status_code, outcome, error_code, error, delivery_id, run_id, duration_ms, replay_of) values "
             + "($1, $2, $3, $4, $5, $6, $7, convert_from($8, 'UTF8')::jsonb, $9, $10, $11, $12, $13, $14, "
             + "$15, $16, $17, $18, $19, $20, $21)";
-
-    /**
-     * One statement for a whole batch: each column goes as one array and {@code unnest} turns them back into rows, so
-     * the database parses, binds and plans once per batch instead of once per entry.
-     */
-    private static final String INSERT_MANY = "insert into webhook.events (id, endpoint_id, tenant_id, received_at, "
-            + "method, source_ip, user_agent, headers, content_type, body, body_size, body_truncated, verified, "
-            + "status_code, outcome, error_code, error, delivery_id, run_id, duration_ms, replay_of) "
-            + "select id::uuid, endpoint_id::uuid, tenant_id, received_at, method, source_ip, user_agent, "
-            + "convert_from(headers, 'UTF8')::jsonb, content_type, body, body_size, body_truncated, verified, status_code, outcome, "
-            + "error_code, error, delivery_id, run_id::uuid, duration_ms, replay_of::uuid from unnest($1::text[], "
-            + "$2::text[], $3::text[], "
-            + "$4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::bytea[], $9::text[], $10::bytea[], "
-            + "$11::int[], $12::bool[], $13::bool[], $14::int[], $15::text[], $16::text[], $17::text[], $18::text[], "
-            + "$19::text[], $20::int[], $21::text[]) as t(id, endpoint_id, tenant_id, received_at, method, source_ip, "
-            + "user_agent, headers, content_type, body, body_size, body_truncated, verified, status_code, outcome, "
-            + "error_code, error, delivery_id, run_id, duration_ms, replay_of)";
-
-    /** Writes the entries in one statement (the periodic flush's batch); fails as a whole. */
-    Uni<Void> writeAll(List<LoggedRequest> batch) {
-        return pool.preparedQuery(INSERT_MANY).execute(arrays(batch)).replaceWithVoid();
-    }
-
-    /**
-     * The batch as one array per column. Ids go as text and PostgreSQL casts them: they are strings here already,
-     * and parsing them into UUIDs on the event loop only for the driver to write them out again was measurable.
-     */
-    static Tuple arrays(List<LoggedRequest> batch) {
-        int n = batch.size();
-        String[] id = new String[n];
-        String[] endpoint = new String[n];
-        String[] tenant = new String[n];
-        OffsetDateTime[] received = new OffsetDateTime[n];
-        String[] method = new String[n];
-        String[] ip = new String[n];
-        String[] agent = new String[n];
-        io.vertx.core.buffer.Buffer[] headers = new io.vertx.core.buffer.Buffer[n];
-        String[] contentType = new String[n];
-        io.vertx.core.buffer.Buffer[] body = new io.vertx.core.buffer.Buffer[n];
-        Integer[] size = new Integer[n];
-        Boolean[] truncated = new Boolean[n];
-        Boolean[] verified = new Boolean[n];
-        Integer[] status = new Integer[n];
-        String[] outcome = new String[n];
-        String[] errorCode = new String[n];
-        String[] error = new String[n];
-        String[] delivery = new String[n];
-        String[] run = new String[n];
-        Integer[] duration = new Integer[n];
-        String[] replayOf = new String[n];
-        for (int i = 0; i < n; i++) {
-            LoggedRequest r = batch.get(i);
-            id[i] = r.id;
-            endpoint[i] = r.endpointId;
-            tenant[i] = r.tenantId;
-            received[i] = r.receivedAt;
-            method[i] = r.method;
-            ip[i] = r.sourceIp;
-            agent[i] = r.userAgent;
-            headers[i] = bytes(r.headersJson());
-            contentType[i] = r.contentType;
-            body[i] = r.body == null ? null : bytes(r.body);
-            size[i] = r.bodySize;
-            truncated[i] = r.bodyTruncated;
-            verified[i] = r.verified;
-            status[i] = r.statusCode;
-            outcome[i] = r.outcome;
-            errorCode[i] = r.errorCode;
-            error[i] = r.error;
-            delivery[i] = r.deliveryId;
-            run[i] = r.runId;
-            duration[i] = r.durationMs;
-            replayOf[i] = r.replayOf;
-        }
-        return Tuple.tuple().addValue(id).addValue(endpoint).addValue(tenant).addValue(received).addValue(method)
-                .addValue(ip).addValue(agent).addValue(headers).addValue(contentType).addValue(body).addValue(size)
-                .addValue(truncated).addValue(verified).addValue(status).addValue(outcome).addValue(errorCode)
-                .addValue(error).addValue(delivery).addValue(run).addValue(duration).addValue(replayOf);
-    }
 
     /** The bytes as a buffer for the driver, wrapped rather than copied. */
     private static io.vertx.core.buffer.Buffer bytes(byte[] bytes) {

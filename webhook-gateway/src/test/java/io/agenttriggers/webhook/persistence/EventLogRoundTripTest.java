@@ -22,6 +22,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Builders;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.From;
 import net.jqwik.api.Property;
@@ -60,8 +61,13 @@ class EventLogRoundTripTest {
         vertx = Vertx.vertx();
         pool = PgPool.pool(vertx, PgConnectOptions.fromUri(app.getProperty("quarkus.datasource.reactive.url"))
                 .setUser(user).setPassword(password), new PoolOptions().setMaxSize(2));
+        org.postgresql.ds.PGSimpleDataSource jdbc = new org.postgresql.ds.PGSimpleDataSource();
+        jdbc.setURL(app.getProperty("quarkus.datasource.jdbc.url"));
+        jdbc.setUser(user);
+        jdbc.setPassword(password);
         eventLog = new EventLog();
         eventLog.pool = pool;
+        eventLog.dataSource = jdbc;
     }
 
     @AfterContainer
@@ -81,6 +87,44 @@ class EventLogRoundTripTest {
         assertReadsBackEqual(entry);
         pool.preparedQuery("delete from webhook.events where id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(entry.id))).await().atMost(BOUND);
+    }
+
+    /**
+     * PostgreSQL text and jsonb cannot hold NUL; one in a header or a field must not cost the whole batch its place in
+     * the log, so it is stored as U+FFFD. Upper-case ids are read as the same UUIDs.
+     */
+    @Example
+    void aNulInAnyTextIsStoredAsAReplacementCharacterAndTheBatchIsWritten() {
+        LoggedRequest entry = new LoggedRequest();
+        entry.id = UUID.randomUUID().toString();
+        entry.endpointId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+        entry.tenantId = "t";
+        entry.receivedAt = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        entry.method = "POST";
+        entry.userAgent = "agent\0x";
+        entry.headers = Map.of("x-a\0", "v\0w");
+        entry.outcome = "rejected";
+        entry.error = "bad\0";
+        LoggedRequest other = new LoggedRequest();
+        other.id = UUID.randomUUID().toString();
+        other.endpointId = entry.endpointId.toLowerCase(java.util.Locale.ROOT);
+        other.tenantId = "t";
+        other.receivedAt = entry.receivedAt;
+        other.method = "PUT";
+        other.outcome = "accepted";
+
+        eventLog.writeAll(List.of(entry, other)).await().atMost(BOUND);
+
+        LoggedRequest back = eventLog.find(entry.id).await().atMost(BOUND).orElseThrow();
+        assertThat(back.userAgent).isEqualTo("agent\uFFFDx");
+        assertThat(back.error).isEqualTo("bad\uFFFD");
+        assertThat(back.headers).isEqualTo(Map.of("x-a\uFFFD", "v\uFFFDw"));
+        assertThat(back.endpointId).isEqualTo(other.endpointId);
+        assertThat(eventLog.find(other.id).await().atMost(BOUND)).isPresent();
+        pool.preparedQuery("delete from webhook.events where id = any($1)")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(new UUID[] { UUID.fromString(entry.id),
+                        UUID.fromString(other.id) }))
+                .await().atMost(BOUND);
     }
 
     @Property(tries = 40)
