@@ -293,7 +293,6 @@ public class WebhookIngress {
         MultiMap headers = request.headers();
         log.userAgent = headers.get(HttpHeaders.USER_AGENT);
         log.headers = LoggedRequest.redact(headers, endpoint.spec().auth().header());
-        log.headersJson();
         log.contentType = headers.get(HttpHeaders.CONTENT_TYPE);
         log.body(body, config.eventLogBodyBytes());
     }

@@ -10,7 +10,10 @@ import io.agenttriggers.webhook.persistence.DedupStore;
 import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaProducer;
@@ -18,8 +21,15 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -28,9 +38,9 @@ import org.jboss.logging.Logger;
 /**
  * Publishes trigger events to {@code triggers.inbound}; the Uni completes only once Kafka acknowledged (acks=all).
  *
- * <p>Records go straight to the channel's own producer (configured as {@code mp.messaging.outgoing."triggers.inbound"},
- * sending on the connector's sending thread) rather than through the emitter's message pipeline: on the ingest path
- * that pipeline (message and metadata objects, its retry and context-propagation stages) cost more than the send.
+ * <p>Records go straight to the channel's own producer (configured as {@code mp.messaging.outgoing."triggers.inbound"})
+ * rather than through the emitter's message pipeline: on the ingest path that pipeline (message and metadata objects,
+ * its retry and context-propagation stages, a timer per send) cost more than the send.
  * The emitter stays injected because it is what declares the channel, and with it the producer and its health check.
  */
 @ApplicationScoped
@@ -59,7 +69,19 @@ public class TriggerPublisher {
 
     private Timer publishDuration;
 
+    @Inject
+    Vertx vertx;
+
     private volatile KafkaProducer<String, CloudEvent> producer;
+
+    /** Sends not yet acknowledged, by sequence number. */
+    private final ConcurrentHashMap<Long, InFlight> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "webhook-kafka-send");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @PostConstruct
     void init() {
@@ -91,13 +113,67 @@ public class TriggerPublisher {
      * Sends the event keyed by its partition key; fails after {@code publish-timeout} without an acknowledgement.
      * The result arrives on the caller's Vert.x context (the acknowledgement comes on a Kafka thread), where its
      * request lives.
+     *
+     * <p>{@code KafkaProducer.send} may block (while it fetches a topic's metadata, or while its buffer is full), so it
+     * runs on a thread of its own, never on an event loop; a busy thread takes queued sends without being woken for
+     * each. The timeout is one periodic sweep over the sends in flight rather than a timer per send.
      */
     public Uni<Void> publish(TriggerEvent event) {
         ProducerRecord<String, CloudEvent> record = new ProducerRecord<>(topic, event.partitionKey(),
                 TriggerEventCodec.toCloudEvent(event));
-        Uni<Void> sent = producer().send(record).ifNoItem().after(config.publishTimeout()).fail().replaceWithVoid();
         Context context = Vertx.currentContext();
-        return context == null ? sent : sent.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        return Uni.createFrom().emitter(emitter -> {
+            long id = sequence.incrementAndGet();
+            inFlight.put(id, new InFlight(emitter, context, System.nanoTime() + config.publishTimeout().toNanos()));
+            try {
+                sender.execute(() -> send(id, record));
+            } catch (RejectedExecutionException e) {
+                settle(id, e);
+            }
+        });
+    }
+
+    private void send(long id, ProducerRecord<String, CloudEvent> record) {
+        try {
+            producer().unwrap().send(record, (metadata, failure) -> settle(id, failure));
+        } catch (RuntimeException e) {
+            settle(id, e);
+        }
+    }
+
+    /** Completes a send once: acknowledged, failed or timed out, whichever comes first. */
+    private void settle(long id, Throwable failure) {
+        InFlight waiting = inFlight.remove(id);
+        if (waiting == null) {
+            return;
+        }
+        Runnable completion = failure == null ? () -> waiting.emitter().complete(null)
+                : () -> waiting.emitter().fail(failure);
+        if (waiting.context() == null) {
+            completion.run();
+        } else {
+            waiting.context().runOnContext(ignored -> completion.run());
+        }
+    }
+
+    void sweepTimeouts() {
+        long now = System.nanoTime();
+        inFlight.forEach((id, waiting) -> {
+            if (now - waiting.deadline() > 0) {
+                settle(id, new TimeoutException("Kafka did not acknowledge within " + config.publishTimeout()));
+            }
+        });
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        vertx.setPeriodic(100, id -> sweepTimeouts());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        sender.shutdown();
+    }
+
+    private record InFlight(UniEmitter<? super Void> emitter, Context context, long deadline) {
     }
 
     private KafkaProducer<String, CloudEvent> producer() {

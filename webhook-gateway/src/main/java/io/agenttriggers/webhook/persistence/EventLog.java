@@ -39,9 +39,13 @@ public class EventLog {
     @Inject
     WebhookGatewayConfig config;
 
-    /** Entries waiting for the next batch; bounded so a slow database cannot exhaust memory. */
-    private final java.util.concurrent.ArrayBlockingQueue<LoggedRequest> pending =
+    /** At most this many bytes of entries wait (with their bodies), so a slow database cannot exhaust memory. */
+    static final long MAX_PENDING_BYTES = 32L * 1024 * 1024;
+
+    /** Entries waiting for the next batch, encoded as COPY rows; bounded in number and in bytes. */
+    private final java.util.concurrent.ArrayBlockingQueue<byte[]> pending =
             new java.util.concurrent.ArrayBlockingQueue<>(50_000);
+    private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The JDBC datasource: batches go in with COPY, which the reactive client does not offer. */
@@ -86,7 +90,9 @@ public class EventLog {
      * requests, the event itself is already durable on Kafka.
      */
     public void enqueue(LoggedRequest r) {
-        if (!pending.offer(r)) {
+        byte[] row = EventLogCopy.row(r);
+        if (pendingBytes.addAndGet(row.length) > MAX_PENDING_BYTES || !pending.offer(row)) {
+            pendingBytes.addAndGet(-row.length);
             registry.counter("webhook_event_log_dropped_total").increment();
             return;
         }
@@ -109,11 +115,16 @@ public class EventLog {
 
     private void drain() {
         try {
-            List<LoggedRequest> batch = new ArrayList<>(1000);
+            List<byte[]> batch = new ArrayList<>(1000);
             while (pending.drainTo(batch, 1000) > 0) {
+                long bytes = 0;
+                for (byte[] row : batch) {
+                    bytes += row.length;
+                }
+                pendingBytes.addAndGet(-bytes);
                 try {
                     copy(batch);
-                } catch (SQLException | IOException | RuntimeException e) {
+                } catch (SQLException | RuntimeException e) {
                     registry.counter("webhook_event_log_dropped_total").increment(batch.size());
                     LOG.warnf("Could not write %d event log entries: %s", batch.size(), e.toString());
                 }
@@ -127,19 +138,20 @@ public class EventLog {
         }
     }
 
-    private void copy(List<LoggedRequest> batch) throws SQLException, IOException {
+    private void copy(List<byte[]> rows) throws SQLException {
         try (java.sql.Connection connection = dataSource.getConnection()) {
-            EventLogCopy.copy(connection, batch);
+            EventLogCopy.copy(connection, rows);
         }
     }
 
-    /** Writes the entries in one COPY (the flusher's batch), on the writer thread; fails as a whole. */
+    /** Writes the entries in one COPY (as the flusher writes its batches), on the writer thread; fails as a whole. */
     Uni<Void> writeAll(List<LoggedRequest> batch) {
+        List<byte[]> rows = batch.stream().map(EventLogCopy::row).toList();
         return Uni.createFrom().<Void>item(() -> {
             try {
-                copy(batch);
+                copy(rows);
                 return null;
-            } catch (SQLException | IOException e) {
+            } catch (SQLException e) {
                 throw new IllegalStateException("could not copy " + batch.size() + " event log entries", e);
             }
         }).runSubscriptionOn(writer);

@@ -1,8 +1,6 @@
 package io.agenttriggers.webhook.persistence;
 
 import io.agenttriggers.webhook.domain.LoggedRequest;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Writes event log entries with PostgreSQL's {@code COPY ... FROM STDIN (FORMAT binary)}: the rows go as one stream of
@@ -25,10 +24,16 @@ final class EventLogCopy {
             + "user_agent, headers, content_type, body, body_size, body_truncated, verified, status_code, outcome, "
             + "error_code, error, delivery_id, run_id, duration_ms, replay_of) from stdin (format binary)";
     private static final int COLUMNS = 21;
-    private static final byte[] SIGNATURE = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0 };
     /** 2000-01-01T00:00:00Z, PostgreSQL's epoch, in seconds since 1970. */
     private static final long PG_EPOCH_SECONDS = 946_684_800L;
     private static final int JSONB_VERSION = 1;
+
+    /** The stream's header: signature, flags (no OIDs), no header extension. */
+    private static final byte[] HEADER = { 'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0,
+        0, 0, 0, 0, 0, 0, 0, 0 };
+    private static final byte[] TRAILER = { (byte) 0xFF, (byte) 0xFF };
+    /** Each event-loop thread encodes into its own scratch buffer, then copies out the exact row. */
+    private static final ThreadLocal<EventLogCopy> SCRATCH = ThreadLocal.withInitial(() -> new EventLogCopy(4096));
 
     private byte[] buf;
     private int pos;
@@ -37,44 +42,64 @@ final class EventLogCopy {
         buf = new byte[capacity];
     }
 
-    /** Copies the entries in as one statement (one transaction): all of them or, on failure, none. */
-    static void copy(Connection connection, List<LoggedRequest> entries) throws SQLException, IOException {
-        byte[] rows = encode(entries);
-        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY, new ByteArrayInputStream(rows), rows.length);
+    /**
+     * Copies encoded rows ({@link #row}) in as one statement (one transaction): all of them or, on failure, none.
+     * The rows are streamed as they are, never joined into one array.
+     */
+    static void copy(Connection connection, List<byte[]> rows) throws SQLException {
+        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY);
+        try {
+            in.writeToCopy(HEADER, 0, HEADER.length);
+            for (byte[] row : rows) {
+                in.writeToCopy(row, 0, row.length);
+            }
+            in.writeToCopy(TRAILER, 0, TRAILER.length);
+            in.endCopy();
+        } finally {
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
+        }
     }
 
-    /** The whole COPY stream: header, one tuple per entry, trailer. */
-    static byte[] encode(List<LoggedRequest> entries) {
-        EventLogCopy out = new EventLogCopy(64 + entries.size() * 2048);
-        out.put(SIGNATURE);
-        out.int32(0); // flags: no OIDs
-        out.int32(0); // no header extension
-        for (LoggedRequest r : entries) {
-            out.int16(COLUMNS);
-            out.uuid(r.id);
-            out.uuid(r.endpointId);
-            out.text(r.tenantId);
-            out.timestamptz(r.receivedAt);
-            out.text(r.method);
-            out.text(r.sourceIp);
-            out.text(r.userAgent);
-            out.jsonb(r.headersJson());
-            out.text(r.contentType);
-            out.bytea(r.body);
-            out.int4(r.bodySize);
-            out.bool(r.bodyTruncated);
-            out.bool(r.verified);
-            out.int4(r.statusCode);
-            out.text(r.outcome);
-            out.text(r.errorCode);
-            out.text(r.error);
-            out.text(r.deliveryId);
-            out.uuid(r.runId);
-            out.int4(r.durationMs);
-            out.uuid(r.replayOf);
+    /**
+     * One entry as a tuple of the binary COPY stream. The ingress path encodes each entry as it answers, while the
+     * entry's strings and bytes are still in the CPU's caches; the writer thread then only streams bytes.
+     */
+    static byte[] row(LoggedRequest r) {
+        EventLogCopy out = SCRATCH.get();
+        out.pos = 0;
+        out.tuple(r);
+        byte[] row = Arrays.copyOf(out.buf, out.pos);
+        if (out.buf.length > 65_536) {
+            out.buf = new byte[4096]; // a large body passed through: do not keep its buffer per thread
         }
-        out.int16(-1);
-        return out.pos == out.buf.length ? out.buf : Arrays.copyOf(out.buf, out.pos);
+        return row;
+    }
+
+    private void tuple(LoggedRequest r) {
+        int16(COLUMNS);
+        uuid(r.id);
+        uuid(r.endpointId);
+        text(r.tenantId);
+        timestamptz(r.receivedAt);
+        text(r.method);
+        text(r.sourceIp);
+        text(r.userAgent);
+        jsonb(r.headersJson());
+        text(r.contentType);
+        bytea(r.body);
+        int4(r.bodySize);
+        bool(r.bodyTruncated);
+        bool(r.verified);
+        int4(r.statusCode);
+        text(r.outcome);
+        text(r.errorCode);
+        text(r.error);
+        text(r.deliveryId);
+        uuid(r.runId);
+        int4(r.durationMs);
+        uuid(r.replayOf);
     }
 
     private void ensure(int more) {
