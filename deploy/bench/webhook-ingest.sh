@@ -94,6 +94,12 @@ GW_FIXED=$(fixed_rate "http://127.0.0.1:$GATEWAY_PORT/webhooks/$ENDPOINT")
 field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<< "$1"; }
 RATIO=$(awk -v g="$GW_RPS" -v b="$BARE_RPS" 'BEGIN { printf "%.1f", 100 * g / b }')
 
+# The run's own event log entries go again, so repeated runs do not measure an ever larger table.
+if command -v psql >/dev/null; then
+  psql -q -h 127.0.0.1 -U triggers -d triggers -c "delete from webhook.events where endpoint_id = '$ENDPOINT'" \
+    >/dev/null 2>&1 || true
+fi
+
 RESULT="$BENCH/results/webhook-ingest-$(date +%Y%m%d-%H%M%S).md"
 {
   echo "Webhook ingest, $(nproc) cores, 1 KiB JSON, HMAC-SHA256, acks=all, event log on; ${DURATION}s per run."
