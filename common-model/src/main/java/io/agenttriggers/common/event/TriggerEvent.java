@@ -1,6 +1,5 @@
 package io.agenttriggers.common.event;
 
-import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -55,7 +54,7 @@ public record TriggerEvent(
         requireText(partitionKey, "partitionKey");
         Objects.requireNonNull(data, "data");
         try {
-            new URI(source);
+            SourceUris.of(source);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("source is not a URI reference: " + source);
         }

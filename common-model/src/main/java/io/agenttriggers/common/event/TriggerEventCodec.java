@@ -28,9 +28,15 @@ public final class TriggerEventCodec {
         } catch (IOException e) {
             throw new InvalidEventException("event data cannot be serialized", e);
         }
+        URI source;
+        try {
+            source = SourceUris.of(event.source());
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidEventException("source is not a URI reference: " + event.source(), e);
+        }
         CloudEventBuilder builder = CloudEventBuilder.v1()
                 .withId(event.id())
-                .withSource(URI.create(event.source()))
+                .withSource(source)
                 .withType(event.type().ceType())
                 .withSubject(event.eventName())
                 .withTime(event.time())
