@@ -126,12 +126,8 @@ public final class BodyParser {
                 complete = depth == 0;
             }
             return complete ? VerbatimJson.node(body) : NullNode.getInstance();
-        } catch (StreamConstraintsException e) {
-            throw ProblemException.badRequest("body_too_deep", "The JSON body is nested deeper than " + maxDepth);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("invalid_body", "The body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw ProblemException.badRequest("invalid_body", "The body could not be read");
+            throw refusal(e);
         }
     }
 
@@ -143,16 +139,24 @@ public final class BodyParser {
         return body[0] > 0 && (body.length < 2 || body[1] != 0);
     }
 
+    /** Why a JSON body is refused: too deep, not valid JSON (with the parser's words), or unreadable. */
+    private ProblemException refusal(IOException e) {
+        if (e instanceof StreamConstraintsException) {
+            return ProblemException.badRequest("body_too_deep", "The JSON body is nested deeper than " + maxDepth);
+        }
+        if (e instanceof JsonProcessingException json) {
+            return ProblemException.badRequest("invalid_body",
+                    "The body is not valid JSON: " + json.getOriginalMessage());
+        }
+        return ProblemException.badRequest("invalid_body", "The body could not be read");
+    }
+
     private JsonNode parseJson(byte[] body) {
         try {
             JsonNode node = json.readTree(body);
             return node == null ? NullNode.getInstance() : node;
-        } catch (StreamConstraintsException e) {
-            throw ProblemException.badRequest("body_too_deep", "The JSON body is nested deeper than " + maxDepth);
-        } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("invalid_body", "The body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw ProblemException.badRequest("invalid_body", "The body could not be read");
+            throw refusal(e);
         }
     }
 
