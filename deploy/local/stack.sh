@@ -157,10 +157,6 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=72
-# Threads for a machine the size of this stack, not a dedicated broker host (defaults: 3 network, 8 I/O): on two cores
-# the defaults' extra threads only took turns (the webhook ingest probe: ~19,000 -> ~21,500 deliveries/s).
-num.network.threads=2
-num.io.threads=$(( $(nproc) > 2 ? $(nproc) : 2 ))
 EOF
   cat > "$KAFKA_DIR/log4j2.properties" <<'EOF'
 rootLogger.level=INFO
