@@ -30,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -72,7 +73,8 @@ public class TriggerPublisher {
     @Inject
     Vertx vertx;
 
-    private volatile KafkaProducer<String, CloudEvent> producer;
+    /** The channel's Kafka producer; only the sending thread uses it. */
+    private Producer<String, CloudEvent> producer;
 
     /** Sends not yet acknowledged, by sequence number. */
     private final ConcurrentHashMap<Long, InFlight> inFlight = new ConcurrentHashMap<>();
@@ -135,7 +137,7 @@ public class TriggerPublisher {
 
     private void send(long id, ProducerRecord<String, CloudEvent> record) {
         try {
-            producer().unwrap().send(record, (metadata, failure) -> settle(id, failure));
+            producer().send(record, (metadata, failure) -> settle(id, failure));
         } catch (RuntimeException e) {
             settle(id, e);
         }
@@ -176,15 +178,14 @@ public class TriggerPublisher {
     private record InFlight(UniEmitter<? super Void> emitter, Context context, long deadline) {
     }
 
-    private KafkaProducer<String, CloudEvent> producer() {
-        KafkaProducer<String, CloudEvent> p = producer;
-        if (p == null) {
-            p = kafka.getProducer(Topics.INBOUND);
-            if (p == null) {
+    private Producer<String, CloudEvent> producer() {
+        if (producer == null) {
+            KafkaProducer<String, CloudEvent> channel = kafka.getProducer(Topics.INBOUND);
+            if (channel == null) {
                 throw new IllegalStateException("the " + Topics.INBOUND + " channel has no Kafka producer");
             }
-            producer = p;
+            producer = channel.unwrap();
         }
-        return p;
+        return producer;
     }
 }

@@ -144,10 +144,14 @@ public class EventLog {
         }
     }
 
-    /** Writes the entries in one COPY (as the flusher writes its batches), on the writer thread; fails as a whole. */
+    /**
+     * Writes the entries in one COPY (as the flusher writes its batches), on the writer thread; fails as a whole. The
+     * result arrives on the caller's Vert.x context, where a request that waits for it lives.
+     */
     Uni<Void> writeAll(List<LoggedRequest> batch) {
         List<byte[]> rows = batch.stream().map(EventLogCopy::row).toList();
-        return Uni.createFrom().<Void>item(() -> {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Uni<Void> written = Uni.createFrom().<Void>item(() -> {
             try {
                 copy(rows);
                 return null;
@@ -155,39 +159,15 @@ public class EventLog {
                 throw new IllegalStateException("could not copy " + batch.size() + " event log entries", e);
             }
         }).runSubscriptionOn(writer);
-    }
-
-    private static final String INSERT = "insert into webhook.events (id, endpoint_id, tenant_id, received_at, "
-            + "method, source_ip, user_agent, headers, content_type, body, body_size, body_truncated, verified, "
-            + "status_code, outcome, error_code, error, delivery_id, run_id, duration_ms, replay_of) values "
-            + "($1, $2, $3, $4, $5, $6, $7, convert_from($8, 'UTF8')::jsonb, $9, $10, $11, $12, $13, $14, "
-            + "$15, $16, $17, $18, $19, $20, $21)";
-
-    /** The bytes as a buffer for the driver, wrapped rather than copied. */
-    private static io.vertx.core.buffer.Buffer bytes(byte[] bytes) {
-        return io.vertx.core.buffer.Buffer.buffer(io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+        return context == null ? written : written.emitOn(task -> context.runOnContext(ignored -> task.run()));
     }
 
     /** Writes one entry now; failures are logged, never surfaced (the event itself is on Kafka). */
     public Uni<Void> write(LoggedRequest r) {
-        return pool.preparedQuery(INSERT).execute(tuple(r))
-                .replaceWithVoid()
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("Could not write the event log entry %s: %s", r.id, e.toString());
-                    return null;
-                });
-    }
-
-    private static Tuple tuple(LoggedRequest r) {
-        return Tuple.tuple()
-                .addUUID(UUID.fromString(r.id)).addUUID(UUID.fromString(r.endpointId)).addString(r.tenantId)
-                .addOffsetDateTime(r.receivedAt).addString(r.method).addString(r.sourceIp).addString(r.userAgent)
-                .addValue(bytes(r.headersJson())).addString(r.contentType)
-                .addValue(r.body == null ? null : bytes(r.body))
-                .addInteger(r.bodySize).addBoolean(r.bodyTruncated).addBoolean(r.verified).addInteger(r.statusCode)
-                .addString(r.outcome).addString(r.errorCode).addString(r.error).addString(r.deliveryId)
-                .addUUID(r.runId == null ? null : UUID.fromString(r.runId)).addInteger(r.durationMs)
-                .addUUID(r.replayOf == null ? null : UUID.fromString(r.replayOf));
+        return writeAll(List.of(r)).onFailure().recoverWithItem(e -> {
+            LOG.warnf("Could not write the event log entry %s: %s", r.id, e.toString());
+            return null;
+        });
     }
 
     public Uni<Optional<LoggedRequest>> find(String id) {
