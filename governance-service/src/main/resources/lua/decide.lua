@@ -82,7 +82,9 @@ if commit then
     local base = 7 + (i - 1) * 4
     local kind, p1, p2, p3 = ARGV[base + 1], tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3]), ARGV[base + 4]
     if kind == 'rl' then
-      redis.call('SET', key, string.format('%.0f', plan[i]), 'PX', math.ceil((plan[i] - nowUs) / 1000) + 1000)
+      -- Kept a minute past its theoretical arrival time: a stale tat counts as now anyway, and the margin covers a
+      -- caller whose clock (nowUs) runs behind Redis's, which would otherwise see its bucket refilled early.
+      redis.call('SET', key, string.format('%.0f', plan[i]), 'PX', math.ceil((plan[i] - nowUs) / 1000) + 60000)
     elseif kind == 'qt' or kind == 'bg' then
       if kind == 'qt' then
         redis.call('INCR', key)

@@ -85,10 +85,10 @@ class ApiKeyAuthTest {
 
         String expiring = given().header("Authorization", Api.ADMIN).contentType("application/json")
                 .body("{\"tenantId\":\"" + tenant + "\",\"name\":\"short\",\"expiresAt\":\""
-                        + OffsetDateTime.now().plusSeconds(2) + "\"}")
+                        + OffsetDateTime.now().plusSeconds(6) + "\"}")
                 .post("/admin/v1/api-keys").then().statusCode(201).extract().path("key");
         org.assertj.core.api.Assertions.assertThat(fire(a, "X-API-Key", expiring)).isEqualTo(202);
-        Awaitility.await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250))
+        Awaitility.await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250))
                 .until(() -> fire(a, "X-API-Key", expiring) == 401);
 
         given().header("Authorization", Api.ADMIN).contentType("application/json")

@@ -44,7 +44,7 @@ class SimulatorResourceTest {
 
     @Test
     void asyncModeAnswers202ThenRunningThenSucceeded() {
-        given().contentType("application/json").body("{\"mode\":\"async\",\"asyncCompletionMs\":300}")
+        given().contentType("application/json").body("{\"mode\":\"async\",\"asyncCompletionMs\":3000}")
                 .put("/v1/config").then().statusCode(200).body("mode", is("async"));
         String location = given().contentType("application/json").header("Idempotency-Key", "k-async")
                 .body("{\"payload\":1}")
@@ -55,7 +55,7 @@ class SimulatorResourceTest {
                 .extract().header("Location");
         String path = location.substring(location.indexOf("/v1/"));
         given().get(path).then().statusCode(200).body("status", is("running"));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() ->
                 given().get(path).then().statusCode(200).body("status", is("succeeded")).body("result.echo", is(1)));
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -52,6 +53,8 @@ class EnvelopeBuilderTest {
             @ForAll @AlphaChars @StringLength(min = 1, max = 30) String tenant,
             @ForAll @NotBlank @StringLength(max = 60) String id,
             @ForAll @StringLength(max = 100) String text) throws Exception {
+        // jqwik's @NotBlank trims only up to U+0020; the builder treats any Unicode space as missing.
+        Assume.that(!id.isBlank());
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("type", eventName).put("id", id).put("text", text);
         EnvelopeBuilder builder = new EnvelopeBuilder(spec(Format.JSON, Extraction.ofJsonPath("$.type", null),
                 Extraction.ofHeader("tenant", null), Extraction.ofJsonPath("$.id", null), List.of("tenant")));

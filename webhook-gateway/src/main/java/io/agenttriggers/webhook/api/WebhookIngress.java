@@ -215,15 +215,16 @@ public class WebhookIngress {
                 failure -> finish(rc, context, log, problem(rc, failure), failure, started));
     }
 
-    /** Answers on the request's context, then counts, times and logs the request. */
+    /** Counts the request, answers on its context, then times and logs it (counted first, so a caller that reads the
+     * metrics after its answer sees its request). */
     private void finish(RoutingContext rc, Context context, LoggedRequest log, Answer answer, Throwable failure,
             long started) {
         if (context != null && Vertx.currentContext() != context) {
             context.runOnContext(ignored -> finish(rc, null, log, answer, failure, started));
             return;
         }
-        answer(rc, answer);
         countRequest(log.endpointId, answer.status());
+        answer(rc, answer);
         long nanos = System.nanoTime() - started;
         requestDuration.record(nanos, TimeUnit.NANOSECONDS);
         if (log.id != null) {

@@ -373,12 +373,12 @@ class WebhookIngressTest {
         assertThat(requestCount(byEndpoint, 429)).isEqualTo(1.0);
 
         String byIp = (String) created("{\"name\":\"per-ip\",\"tenantId\":\"" + tenant() + "\",\"eventName\":\"e\","
-                + "\"auth\":{\"type\":\"none\"},\"sourceIpRateLimit\":{\"limit\":60,\"period\":\"PT1M\",\"burst\":2}}")
+                + "\"auth\":{\"type\":\"none\"},\"sourceIpRateLimit\":{\"limit\":1,\"period\":\"PT1H\",\"burst\":2}}")
                 .get("id");
         given().contentType("application/json").body("{}").when().post("/webhooks/" + byIp).then().statusCode(202);
         given().contentType("application/json").body("{}").when().post("/webhooks/" + byIp).then().statusCode(202);
         given().contentType("application/json").body("{}").when().post("/webhooks/" + byIp)
-                .then().statusCode(429).header("Retry-After", "1");
+                .then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"));
 
         given().header("Authorization", ADMIN).contentType("application/json")
                 .body("{\"name\":\"bad-limit\",\"tenantId\":\"acme\",\"eventName\":\"e\",\"auth\":{\"type\":\"none\"},"
