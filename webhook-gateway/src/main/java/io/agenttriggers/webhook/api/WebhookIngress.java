@@ -115,7 +115,7 @@ public class WebhookIngress {
     private Timer requestDuration;
 
     /** {@code webhook_requests_total} by endpoint and status, looked up once: the tagged lookup costs per request. */
-    private final ConcurrentHashMap<String, Counter> requestCounters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<CounterKey, Counter> requestCounters = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -163,13 +163,18 @@ public class WebhookIngress {
             receive(rc, endpointId, new byte[0]);
             return;
         }
-        Buffer body = declared > 0 ? Buffer.buffer((int) declared) : Buffer.buffer();
+        // The first chunk is kept as it came (Vert.x hands over an unpooled buffer that stays valid); only a second one
+        // starts a buffer of our own.
+        Buffer[] body = { null };
+        boolean[] accumulating = { false };
         boolean[] refused = { false };
+        int expected = (int) Math.max(declared, 0);
         request.handler(chunk -> {
             if (refused[0]) {
                 return;
             }
-            if ((long) body.length() + chunk.length() > max) {
+            long received = body[0] == null ? 0 : body[0].length();
+            if (received + chunk.length() > max) {
                 refused[0] = true;
                 refuseTooLarge(rc, endpointId, "The body is larger than the limit of " + max + " bytes");
                 // Drain instead of closing at once: a reset could destroy the 413 before the client reads it.
@@ -180,9 +185,17 @@ public class WebhookIngress {
                 });
                 return;
             }
-            body.appendBuffer(chunk);
+            if (body[0] == null) {
+                body[0] = chunk;
+                return;
+            }
+            if (!accumulating[0]) {
+                accumulating[0] = true;
+                body[0] = Buffer.buffer(Math.max(expected, body[0].length() + chunk.length())).appendBuffer(body[0]);
+            }
+            body[0].appendBuffer(chunk);
         });
-        request.endHandler(v -> receive(rc, endpointId, body.getBytes()));
+        request.endHandler(v -> receive(rc, endpointId, body[0] == null ? new byte[0] : body[0].getBytes()));
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
             rc.response().writeContinue();
         }
@@ -395,8 +408,16 @@ public class WebhookIngress {
     }
 
     private void countRequest(String endpointId, int status) {
-        requestCounters.computeIfAbsent(endpointId + " " + status, k -> requestCounter(registry, endpointId, status))
-                .increment();
+        CounterKey key = new CounterKey(endpointId, status);
+        Counter counter = requestCounters.get(key);
+        if (counter == null) {
+            counter = requestCounters.computeIfAbsent(key, k -> requestCounter(registry, endpointId, status));
+        }
+        counter.increment();
+    }
+
+    /** An endpoint's id (null for unknown) and a status: the counter's key without building a string per request. */
+    private record CounterKey(String endpointId, int status) {
     }
 
     /**

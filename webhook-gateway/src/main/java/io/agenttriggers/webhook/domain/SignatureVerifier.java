@@ -240,7 +240,16 @@ public final class SignatureVerifier {
             before = before.replace("{timestamp}", timestamp.trim());
             after = after.replace("{timestamp}", timestamp.trim());
         }
-        return concat(concat(utf8(before), body), utf8(after));
+        if (before.isEmpty() && after.isEmpty()) {
+            return body; // the default template, "{body}": no copy of the body
+        }
+        byte[] head = utf8(before);
+        byte[] tail = utf8(after);
+        byte[] out = new byte[head.length + body.length + tail.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(body, 0, out, head.length, body.length);
+        System.arraycopy(tail, 0, out, head.length + body.length, tail.length);
+        return out;
     }
 
     public static String javaAlgorithm(String algorithm) {
