@@ -3,7 +3,9 @@
 # the event log and an acks=all publish to Kafka — against a bare Vert.x server that only answers 202, in the same
 # run on the same machine, so the result is a ratio that survives noisy neighbours.
 #
-#   deploy/bench/webhook-ingest.sh            # DURATION=20 RATE=1000 CONNECTIONS=256 by default
+#   deploy/bench/webhook-ingest.sh            # DURATION=20 RATE=1000 CONNECTIONS=256 ROUNDS=3 by default
+#
+# After a 20 s warm-up each, the two targets are saturated in turns, ROUNDS times, and compared by their medians.
 #
 # Saturation needs enough concurrency to saturate: with 64 connections the gateway is bound by the broker's round trip
 # (each connection waits for an acks=all acknowledgement) and 13-21 % of the machine stays idle; with 256 it is not.
@@ -27,6 +29,7 @@ WORK="$ROOT/deploy/local/.run/bench"
 DURATION="${DURATION:-20}"
 RATE="${RATE:-1000}"
 CONNECTIONS="${CONNECTIONS:-256}"
+ROUNDS="${ROUNDS:-3}"
 BARE_PORT="${BARE_PORT:-18900}"
 GATEWAY_PORT="${GATEWAY_PORT:-18901}"
 TOKEN="bench-$(date +%s)"
@@ -82,8 +85,8 @@ curl -sf -o /dev/null -w '%{http_code}\n' -X POST "http://127.0.0.1:$GATEWAY_POR
   -H 'Content-Type: application/json' -H "X-Signature: $SIG" --data-binary @"$WORK/body.json" | grep -q 202 \
   || { echo "the signed request was not accepted"; exit 1; }
 
+warm() { wrk -t2 -c"$CONNECTIONS" -d20s -s "$WORK/post.lua" "$1" > /dev/null; }   # the JIT needs it on 2 cores
 saturate() { # url → requests/s and non-2xx count
-  wrk -t2 -c"$CONNECTIONS" -d20s -s "$WORK/post.lua" "$1" > /dev/null   # warm-up: the JIT needs it on 2 cores
   wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$1" > "$WORK/wrk.out"
   local rps non2xx
   rps=$(awk '/Requests\/sec/ {print int($2)}' "$WORK/wrk.out")
@@ -110,12 +113,25 @@ quiet() { # waits until the machine is ≥ 85 % idle for two seconds in a row, a
   echo "the machine did not get quiet within 60 s; measuring anyway" >&2
 }
 
-read -r BARE_RPS BARE_ERR < <(saturate "http://127.0.0.1:$BARE_PORT/")
-read -r GW_RPS GW_ERR < <(saturate "http://127.0.0.1:$GATEWAY_PORT/webhooks/$ENDPOINT")
+BARE_URL="http://127.0.0.1:$BARE_PORT/"
+GW_URL="http://127.0.0.1:$GATEWAY_PORT/webhooks/$ENDPOINT"
+median() { tr ' ' '\n' <<< "$*" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+warm "$BARE_URL"
+warm "$GW_URL"
+# The two targets take turns, ROUNDS times: the machine's speed drifts over minutes, and alternating keeps a drift
+# from landing on one target only. The ratio is that of the medians.
+BARE_ALL=(); GW_ALL=(); RATIOS=(); BARE_ERR=0; GW_ERR=0
+for _ in $(seq 1 "$ROUNDS"); do
+  read -r rps err < <(saturate "$BARE_URL"); BARE_ALL+=("$rps"); BARE_ERR=$((BARE_ERR + err))
+  read -r grps err < <(saturate "$GW_URL"); GW_ALL+=("$grps"); GW_ERR=$((GW_ERR + err))
+  RATIOS+=("$(awk -v g="$grps" -v b="$rps" 'BEGIN { printf "%.1f", 100 * g / b }')")
+done
+BARE_RPS=$(median "${BARE_ALL[@]}")
+GW_RPS=$(median "${GW_ALL[@]}")
 quiet
-BARE_FIXED=$(fixed_rate "http://127.0.0.1:$BARE_PORT/")
+BARE_FIXED=$(fixed_rate "$BARE_URL")
 quiet
-GW_FIXED=$(fixed_rate "http://127.0.0.1:$GATEWAY_PORT/webhooks/$ENDPOINT")
+GW_FIXED=$(fixed_rate "$GW_URL")
 field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<< "$1"; }
 RATIO=$(awk -v g="$GW_RPS" -v b="$BARE_RPS" 'BEGIN { printf "%.1f", 100 * g / b }')
 
@@ -129,10 +145,12 @@ RESULT="$BENCH/results/webhook-ingest-$(date +%Y%m%d-%H%M%S).md"
 {
   echo "Webhook ingest, $(nproc) cores, 1 KiB JSON, HMAC-SHA256, acks=all, event log on; ${DURATION}s per run."
   echo
-  echo "| target | saturated req/s (wrk -c$CONNECTIONS) | non-2xx | at $RATE req/s: p50 ms | p95 ms | p99 ms | errors |"
+  echo "| target | saturated req/s (wrk -c$CONNECTIONS, median of $ROUNDS) | non-2xx | at $RATE req/s: p50 ms | p95 ms | p99 ms | errors |"
   echo "| --- | --- | --- | --- | --- | --- | --- |"
   echo "| bare Vert.x (202 only) | $BARE_RPS | $BARE_ERR | $(field "$BARE_FIXED" p50_ms) | $(field "$BARE_FIXED" p95_ms) | $(field "$BARE_FIXED" p99_ms) | $(field "$BARE_FIXED" errors) |"
   echo "| webhook-gateway | $GW_RPS | $GW_ERR | $(field "$GW_FIXED" p50_ms) | $(field "$GW_FIXED" p95_ms) | $(field "$GW_FIXED" p99_ms) | $(field "$GW_FIXED" errors) |"
   echo
   echo "Gateway throughput = $RATIO % of the bare server (target ≥ 25 %); p99 at $RATE req/s target ≤ 25 ms."
+  echo "Rounds (bare / gateway req/s, ratio): $(for i in "${!RATIOS[@]}"; do printf '%s / %s (%s %%)  ' \
+    "${BARE_ALL[$i]}" "${GW_ALL[$i]}" "${RATIOS[$i]}"; done)"
 } | tee "$RESULT"

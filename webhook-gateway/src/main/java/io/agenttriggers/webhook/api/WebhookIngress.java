@@ -24,7 +24,7 @@ import io.agenttriggers.webhook.persistence.EventLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
@@ -124,12 +124,17 @@ public class WebhookIngress {
     }
 
     /**
-     * Ahead of the server-wide upload limit (which would answer a bare 413 without problem+json) and of the Jakarta
-     * REST handler, which serves everything else.
+     * Ahead of the server-wide upload limit (which would answer a bare 413 without problem+json), of the Jakarta REST
+     * handler, which serves everything else, and of Quarkus's HTTP security filters (authentication at order -200,
+     * authorization at -100): a delivery is authenticated by its endpoint's own scheme, never as a Quarkus identity,
+     * and those filters cost on every delivery for nothing.
      */
     void routes(@Observes Router router) {
-        router.route(PATH).order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::handle);
+        router.route(PATH).order(ROUTE_ORDER).handler(this::handle);
     }
+
+    /** Before Quarkus's authentication filter, whose route order is minus its priority. */
+    static final int ROUTE_ORDER = -SecurityHandlerPriorities.AUTHENTICATION - 1;
 
     void handle(RoutingContext rc) {
         HttpServerRequest request = rc.request();
