@@ -233,8 +233,10 @@ public class WebhookIngress {
                 failure -> finish(rc, context, log, problem(rc, failure), failure, started));
     }
 
-    /** Counts the request, answers on its context, then times and logs it (counted first, so a caller that reads the
-     * metrics after its answer sees its request). */
+    /**
+     * Counts the request, answers on its context, then times and logs it. Counted first, so a caller that reads the
+     * metrics after its answer sees its request.
+     */
     private void finish(RoutingContext rc, Context context, LoggedRequest log, Answer answer, Throwable failure,
             long started) {
         if (context != null && Vertx.currentContext() != context) {
