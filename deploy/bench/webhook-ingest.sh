@@ -8,7 +8,7 @@
 # After a 20 s warm-up each, the two targets are saturated in turns, ROUNDS times, and compared by their medians.
 #
 # Saturation needs enough concurrency to saturate: with 64 connections the gateway is bound by the broker's round trip
-# (each connection waits for an acks=all acknowledgement) and 13-21 % of the machine stays idle; with 256 it is not.
+# (each connection waits for an acks=all acknowledgement) and 7-21 % of the machine stays idle; with 256 it is not.
 # Both targets always run with the same CONNECTIONS, so CONNECTIONS=64 gives the older, latency-bound comparison.
 #
 # Before the fixed-rate runs the script waits (up to a minute) until the machine is quiet again: the saturation runs
@@ -98,12 +98,13 @@ fixed_rate() { # url → LoadGen line
     "X-Signature:$SIG" | tail -n 1
 }
 
+cpu_times() { awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }   # idle, total
 quiet() { # waits until the machine is ≥ 85 % idle for two seconds in a row, at most 60 s
   local calm=0 idle0 total0 idle1 total1
   for _ in $(seq 1 60); do
-    read -r idle0 total0 < <(awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat)
+    read -r idle0 total0 < <(cpu_times)
     sleep 1
-    read -r idle1 total1 < <(awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat)
+    read -r idle1 total1 < <(cpu_times)
     if [ $((100 * (idle1 - idle0))) -ge $((85 * (total1 - total0))) ]; then
       calm=$((calm + 1)); [ "$calm" -ge 2 ] && return 0
     else
@@ -115,6 +116,7 @@ quiet() { # waits until the machine is ≥ 85 % idle for two seconds in a row, a
 
 BARE_URL="http://127.0.0.1:$BARE_PORT/"
 GW_URL="http://127.0.0.1:$GATEWAY_PORT/webhooks/$ENDPOINT"
+ratio() { awk -v g="$1" -v b="$2" 'BEGIN { printf "%.1f", 100 * g / b }'; }   # gateway, bare → percent
 median() { tr ' ' '\n' <<< "$*" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 warm "$BARE_URL"
 warm "$GW_URL"
@@ -124,7 +126,7 @@ BARE_ALL=(); GW_ALL=(); RATIOS=(); BARE_ERR=0; GW_ERR=0
 for _ in $(seq 1 "$ROUNDS"); do
   read -r rps err < <(saturate "$BARE_URL"); BARE_ALL+=("$rps"); BARE_ERR=$((BARE_ERR + err))
   read -r grps err < <(saturate "$GW_URL"); GW_ALL+=("$grps"); GW_ERR=$((GW_ERR + err))
-  RATIOS+=("$(awk -v g="$grps" -v b="$rps" 'BEGIN { printf "%.1f", 100 * g / b }')")
+  RATIOS+=("$(ratio "$grps" "$rps")")
 done
 BARE_RPS=$(median "${BARE_ALL[@]}")
 GW_RPS=$(median "${GW_ALL[@]}")
@@ -133,7 +135,7 @@ BARE_FIXED=$(fixed_rate "$BARE_URL")
 quiet
 GW_FIXED=$(fixed_rate "$GW_URL")
 field() { sed -n "s/.*$2=\([0-9.]*\).*/\1/p" <<< "$1"; }
-RATIO=$(awk -v g="$GW_RPS" -v b="$BARE_RPS" 'BEGIN { printf "%.1f", 100 * g / b }')
+RATIO=$(ratio "$GW_RPS" "$BARE_RPS")
 
 # The run's own event log entries go again, so repeated runs do not measure an ever larger table.
 if command -v psql >/dev/null; then

@@ -243,13 +243,7 @@ public final class SignatureVerifier {
         if (before.isEmpty() && after.isEmpty()) {
             return body; // the default template, "{body}": no copy of the body
         }
-        byte[] head = utf8(before);
-        byte[] tail = utf8(after);
-        byte[] out = new byte[head.length + body.length + tail.length];
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(body, 0, out, head.length, body.length);
-        System.arraycopy(tail, 0, out, head.length + body.length, tail.length);
-        return out;
+        return concat(concat(utf8(before), body), utf8(after));
     }
 
     public static String javaAlgorithm(String algorithm) {
