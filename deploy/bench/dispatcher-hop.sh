@@ -46,7 +46,7 @@ java ${SIM_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC} -Dquarkus.http.port="$SIM_PORT"
 PIDS+=($!)
 TRIGGERS_ADMIN_TOKEN="$TOKEN" java ${DISPATCHER_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC} \
   -Dquarkus.http.port="$PORT" -Dquarkus.http.host=127.0.0.1 \
-  -Dquarkus.rest-client.agent-runtime.url="http://127.0.0.1:$SIM_PORT" \
+  -Dquarkus.rest-client.agent-runtime.url="http://127.0.0.1:$SIM_PORT" -Dtriggers.outbound.allow=127.0.0.1 \
   "-Dmp.messaging.incoming.\"triggers.approved\".topic=bench.$RUN.approved" \
   "-Dmp.messaging.incoming.\"triggers.approved\".group.id=bench-$RUN" \
   "-Dmp.messaging.incoming.\"triggers.rejected\".topic=bench.$RUN.rejected" \

@@ -8,6 +8,7 @@
 #   stack.sh test     make sure the infrastructure runs, then ./mvnw -B verify (the whole test suite)
 #   stack.sh infra    only the infrastructure (PostgreSQL, Redis, RabbitMQ, Kafka and its topics)
 #   stack.sh build    (re)build every service's fast-jar
+#   stack.sh train    (JDK 25+, TRIGGERS_JAVA) record an AOT cache per service under training load; `up` uses it
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -23,6 +24,10 @@ AMQP_PORT="${AMQP_PORT:-5672}"
 # The trigger topics, and team.events: the demo source of the queue-consumer (deploy/local/queue-sources.yaml).
 TOPICS=(triggers.inbound triggers.approved triggers.rejected triggers.outcomes triggers.dlq team.events)
 JAVA_OPTS="${JAVA_OPTS:--Xms32m -Xmx256m -XX:+UseSerialGC -Xss512k}"
+# The JVM the services run on. On JDK 25 or newer, `train` records an AOT cache per service (classes loaded and
+# linked, method profiles) that later starts use, so they start and warm up faster.
+JAVA="${TRIGGERS_JAVA:-java}"
+AOT_DIR="$RUN/aot"
 
 # name:module:port, in start order (the dispatcher's runtime and the ledger first).
 SERVICES=(
@@ -240,6 +245,20 @@ secrets_key() {
   cat "$RUN/secrets-key"
 }
 
+java_release() { "$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+
+# The AOT options for a service: recording its cache while training, using it when it is there and newer than every jar
+# of the service (the JVM checks the class path too and ignores a cache that does not match it).
+aot_options() { # name module
+  local cache="$AOT_DIR/$1.aot" app; app="$(dirname "$(jar_of "$2")")"
+  [ "${JAVA_RELEASE:-0}" -ge 25 ] 2>/dev/null || return 0
+  if [ "${TRIGGERS_AOT_TRAINING:-}" = 1 ]; then
+    echo "-XX:AOTCacheOutput=$cache"
+  elif [ -f "$cache" ] && [ -z "$(find "$app" -name '*.jar' -newer "$cache" | head -n 1)" ]; then
+    echo "-XX:AOTCache=$cache"
+  fi
+}
+
 start_service() { # name module port token secrets-key
   local name="$1" module="$2" port="$3" token="$4" key="$5" pidfile="$RUN/$1.pid"
   if pid_alive "$pidfile"; then
@@ -249,9 +268,12 @@ start_service() { # name module port token secrets-key
     fail "port $port (for $name) is taken by another process"
   fi
   say "starting $name on :$port"
+  # Everything here is on loopback, the runtime simulator included: the outbound URL policy refuses loopback unless
+  # allowed, so the stack allows it (agent runtime URL and fallbacks alike). Export your own list to narrow it.
   TRIGGERS_ADMIN_TOKEN="$token" TRIGGERS_SECRETS_KEY="$key" \
+    TRIGGERS_OUTBOUND_ALLOW="${TRIGGERS_OUTBOUND_ALLOW:-127.0.0.1,::1,localhost}" \
     TRIGGERS_QUEUE_CONSUMER_SOURCES_FILE="${TRIGGERS_QUEUE_CONSUMER_SOURCES_FILE:-$ROOT/deploy/local/queue-sources.yaml}" \
-    nohup java $JAVA_OPTS -jar "$(jar_of "$module")" > "$LOGS/$name.log" 2>&1 &
+    nohup "$JAVA" $JAVA_OPTS $(aot_options "$name" "$module") -jar "$(jar_of "$module")" > "$LOGS/$name.log" 2>&1 &
   echo $! > "$pidfile"
 }
 
@@ -269,6 +291,7 @@ up() {
   infra
   # Read (or make) the token once: the starts below run in the background.
   local token key; token="$(admin_token)"; key="$(secrets_key)"
+  JAVA_RELEASE="$(java_release)"
   local entry
   for entry in "${SERVICES[@]}"; do
     IFS=: read -r name module port <<< "$entry"
@@ -322,13 +345,13 @@ self_check() { # token
   fail "self-check: run $run_id did not finish within 30 s (last status: ${status:-none}; see $LOGS)"
 }
 
-stop_pid() { # name pidfile
-  local name="$1" pidfile="$2"
+stop_pid() { # name pidfile [seconds to wait before kill -9, default 10]
+  local name="$1" pidfile="$2" wait="${3:-10}"
   if pid_alive "$pidfile"; then
     local pid; pid="$(cat "$pidfile")"
     say "stopping $name ($pid)"
     kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    for _ in $(seq 1 $((wait * 4))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$pidfile"
@@ -375,6 +398,26 @@ status() {
   done
 }
 
+# Records each service's AOT cache (JDK 25+): the stack starts with recording on, runs the pipeline benchmark as
+# training load, and stops the services, which write their caches as they exit. Later `up`s use them.
+train() {
+  JAVA_RELEASE="$(java_release)"
+  [ "${JAVA_RELEASE:-0}" -ge 25 ] 2>/dev/null \
+    || fail "training needs JDK 25 or newer (this is $JAVA, release ${JAVA_RELEASE:-unknown}): set TRIGGERS_JAVA"
+  down
+  mkdir -p "$AOT_DIR"
+  rm -f "$AOT_DIR"/*.aot
+  TRIGGERS_AOT_TRAINING=1 up
+  WARMUP=0 "$ROOT/deploy/bench/pipeline.sh" "${TRAIN_RATE:-300}" "${TRAIN_SECONDS:-90}" > "$LOGS/training.log" 2>&1 \
+    || fail "the training load failed (see $LOGS/training.log)"
+  local i
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
+    IFS=: read -r name module port <<< "${SERVICES[$i]}"
+    stop_pid "$name" "$RUN/$name.pid" 120
+  done
+  say "AOT caches: $(du -sh "$AOT_DIR" | cut -f1) in $AOT_DIR; \`TRIGGERS_JAVA=$JAVA $0 up\` uses them"
+}
+
 run_tests() {
   infra
   cd "$ROOT"
@@ -388,5 +431,6 @@ case "${1:-}" in
   test) shift; run_tests "$@" ;;
   infra) infra ;;
   build) build ;;
-  *) echo "usage: $0 up|down|status|test|infra|build" >&2; exit 2 ;;
+  train) train ;;
+  *) echo "usage: $0 up|down|status|test|infra|build|train" >&2; exit 2 ;;
 esac

@@ -19,12 +19,14 @@ import io.agenttriggers.common.event.Fallback;
 import io.agenttriggers.common.event.FallbackStrategy;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerEventCodec;
+import io.agenttriggers.common.outbound.OutboundConfig;
 import io.agenttriggers.common.run.RunOutcome;
 import io.agenttriggers.common.run.RunStatus;
 import io.agenttriggers.common.testing.KafkaTestClient;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -36,6 +38,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(RuntimeStub.class)
 class FallbackAndLedgerTest {
+
+    @Inject
+    OutboundConfig outbound;
 
     static String tenant() {
         return "fb-" + UUID.randomUUID().toString().substring(0, 8);
@@ -107,6 +112,63 @@ class FallbackAndLedgerTest {
     }
 
     @Test
+    void aFallbackAimedInwardIsRefusedForGoodAndNeverCalled() {
+        // 127.0.0.2 reaches this WireMock (it listens on every address) but is not on the test allow-list, so the
+        // stub's request count shows whether the policy stopped the call.
+        String path = "/fallback/" + UUID.randomUUID();
+        RuntimeStub.server.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200).withBody("{}")));
+        String t = tenant();
+        TriggerEvent metadata = event(t, null, new DispatchOptions(null,
+                new Fallback("http://169.254.169.254/latest/meta-data", FallbackStrategy.ALWAYS), 3, null));
+        TriggerEvent loopback = event(t, null, new DispatchOptions(null, new Fallback("http://127.0.0.2:"
+                + RuntimeStub.server.port() + path, FallbackStrategy.ON_FAILURE), 3, null));
+        agentAnswers(loopback, 422);
+        approve(metadata);
+        approve(loopback);
+
+        RunOutcome m = awaitOutcome(metadata.id());
+        assertThat(m.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(m.decisionMode()).isEqualTo("fallback");
+        assertThat(m.reason()).isEqualTo("fallback_url_refused");
+        assertThat(m.attempts()).isEqualTo(1); // refused for good: not retried
+        assertThat(m.error()).contains("169.254.169.254, a link-local address").contains("triggers.outbound.allow");
+        RunOutcome l = awaitOutcome(loopback.id());
+        assertThat(l.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(l.reason()).isEqualTo("fallback_url_refused");
+        assertThat(l.error()).contains("agent:").contains("127.0.0.2, a loopback address");
+        assertThat(l.attempts()).isEqualTo(2); // the agent's 422, then one refused fallback attempt (of 3 allowed)
+        RuntimeStub.server.verify(0, postRequestedFor(urlEqualTo(path)));
+    }
+
+    @Test
+    void aFallbackAnswerOverTheBoundFailsTheRunAndOneAtTheBoundSucceeds() {
+        int bound = outbound.maxResponseBytes();
+        String over = "/fallback/" + UUID.randomUUID();
+        String at = "/fallback/" + UUID.randomUUID();
+        RuntimeStub.server.stubFor(post(urlEqualTo(over)).willReturn(aResponse().withStatus(200)
+                .withBody("x".repeat(bound + 1))));
+        RuntimeStub.server.stubFor(post(urlEqualTo(at)).willReturn(aResponse().withStatus(200)
+                .withBody("y".repeat(bound))));
+        String t = tenant();
+        TriggerEvent tooLarge = event(t, null, new DispatchOptions(null, new Fallback(fallbackUrl(over),
+                FallbackStrategy.ALWAYS), 3, null));
+        TriggerEvent fits = event(t, null, new DispatchOptions(null, new Fallback(fallbackUrl(at),
+                FallbackStrategy.ALWAYS), 3, null));
+        approve(tooLarge);
+        approve(fits);
+
+        RunOutcome big = awaitOutcome(tooLarge.id());
+        assertThat(big.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(big.reason()).isEqualTo("fallback_response_too_large");
+        assertThat(big.attempts()).isEqualTo(1);
+        assertThat(big.error()).contains("larger than " + bound + " bytes");
+        RunOutcome ok = awaitOutcome(fits.id());
+        assertThat(ok.status()).isEqualTo(RunStatus.FALLBACK_SUCCEEDED);
+        assertThat(ok.result().asText()).hasSize(bound);
+        RuntimeStub.server.verify(1, postRequestedFor(urlEqualTo(over)));
+    }
+
+    @Test
     void theMigrationWeightSplitsRunsBetweenAgentAndFallback() {
         String path = "/fallback/" + UUID.randomUUID();
         RuntimeStub.server.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200).withBody("{}")));
@@ -168,6 +230,31 @@ class FallbackAndLedgerTest {
         given().header("Authorization", ADMIN).contentType("application/json").body("{\"runIds\":[]}")
                 .when().post("/api/v1/dlq/replay").then().statusCode(422).body("code", is("invalid_replay"));
         given().when().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString("dispatcher_dlq_size"));
+    }
+
+    @Inject
+    io.agenttriggers.dispatcher.messaging.RunEvents runEvents;
+
+    @Test
+    void aReplayPublishedTwiceReDrivesTheRunOnceAndAStaleNumberNotAtAll() {
+        TriggerEvent e = event(tenant(), null, new DispatchOptions(null, null, 1, null));
+        agentAnswers(e, 500);
+        approve(e);
+        assertThat(awaitOutcome(e.id()).status()).isEqualTo(RunStatus.DEAD_LETTERED);
+        agentAnswers(e, 200);
+        // Replay 1, published twice (two operators at once, or a publish retried after an unknown outcome).
+        runEvents.replay(e, 1).await().atMost(java.time.Duration.ofSeconds(20));
+        runEvents.replay(e, 1).await().atMost(java.time.Duration.ofSeconds(20));
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> given().header("Authorization", ADMIN)
+                .when().get("/api/v1/runs/" + e.id()).then().body("status", is("succeeded")));
+        // Replay 0 is not a replay at all, so it is a plain redelivery of an ended run.
+        runEvents.replay(e, 0).await().atMost(java.time.Duration.ofSeconds(20));
+        approve(e);
+        Awaitility.await().during(2, TimeUnit.SECONDS).atMost(10, TimeUnit.SECONDS).untilAsserted(() ->
+                RuntimeStub.server.verify(2, postRequestedFor(urlEqualTo("/v1/runs"))
+                        .withHeader("Idempotency-Key", equalTo(e.id()))));
+        given().header("Authorization", ADMIN).when().get("/api/v1/runs/" + e.id() + "/attempts")
+                .then().body("items.size()", is(2));
     }
 
     @Test

@@ -58,6 +58,24 @@ class ApiKeyAuthTest {
     }
 
     @Test
+    void aKeyScopedToATriggerReadsOnlyThatTriggersRuns() {
+        String tenant = Api.tenant();
+        String a = trigger(tenant, "a");
+        String b = trigger(tenant, "b");
+        String onlyA = Api.key(tenant, "[\"a\"]");
+        String any = Api.key(tenant, null);
+        String runOfA = given().contentType("application/json").body("{}").header("X-API-Key", onlyA).post(a)
+                .then().statusCode(202).extract().path("runId");
+        String runOfB = given().contentType("application/json").body("{}").header("X-API-Key", any).post(b)
+                .then().statusCode(202).extract().path("runId");
+        given().header("X-API-Key", onlyA).get("/runs/" + runOfA + "/result").then().statusCode(200);
+        // Another trigger's run of the same tenant is not this key's to read: as if it did not exist.
+        given().header("X-API-Key", onlyA).get("/runs/" + runOfB + "/result")
+                .then().statusCode(404).body("code", is("run_not_found"));
+        given().header("X-API-Key", any).get("/runs/" + runOfB + "/result").then().statusCode(200);
+    }
+
+    @Test
     void aRevokedKeyStopsAtOnceAndAnExpiredOneWhenItExpires() {
         String tenant = Api.tenant();
         String a = trigger(tenant, "a");

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import io.agenttriggers.api.domain.ApiTriggerSpec;
 import io.agenttriggers.api.persistence.TriggerStore;
 import io.agenttriggers.common.event.TriggerEvent;
+import io.agenttriggers.common.testing.CountingHttpServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -64,6 +65,26 @@ class ApiTriggerRegistryTest {
         assertThat(Api.event(generalRun).source()).isEqualTo("/api/" + general);
         // GET is not served there: 405 with the methods that are.
         given().get("/" + tenant + "/items/special").then().statusCode(405).header("Allow", "POST");
+    }
+
+    @Test
+    void refusesARequestSchemaThatReferencesAnotherDocumentWithoutFetchingIt() {
+        String tenant = Api.tenant();
+        try (CountingHttpServer server = CountingHttpServer.start()) {
+            String url = server.url("/order.json");
+            Api.registerRaw("{\"tenantId\":\"" + tenant + "\",\"path\":\"/" + tenant + "/orders\",\"eventName\":\"e\","
+                            + "\"requestSchema\":{\"type\":\"object\",\"properties\":{\"o\":{\"$ref\":\"" + url + "\"}}}}")
+                    .then().statusCode(422)
+                    .contentType("application/problem+json")
+                    .body("code", is("invalid_trigger"))
+                    .body("errors.find { it.field == 'requestSchema' }.message",
+                            is("$ref '" + url + "' points outside the schema; only references within the schema are allowed"));
+            Api.registerRaw("{\"tenantId\":\"" + tenant + "\",\"path\":\"/" + tenant + "/orders\",\"eventName\":\"e\","
+                            + "\"requestSchema\":{\"$schema\":\"" + server.url("/meta") + "\"}}")
+                    .then().statusCode(422)
+                    .body("errors.field", hasItem("requestSchema"));
+            assertThat(server.requests()).isZero();
+        }
     }
 
     @Test

@@ -105,7 +105,9 @@ public class InJvmServers implements QuarkusTestResourceLifecycleManager {
         c.put(p + "imap-wrong.imap.poll-interval", "PT1S");
         c.put(p + "imap-wrong.event-name", "email.received");
         c.put(p + "imap-wrong.tenant-id", "acme");
-        c.put(p + "imap-wrong.retry.max-backoff", "PT1S");
+        // Backs off to 30 s: every failed login leaves GreenMail a session thread that keeps running, and at one a
+        // second they starved the test JVM's event loops within minutes (requests took seconds, then timed out).
+        c.put(p + "imap-wrong.retry.max-backoff", "PT30S");
 
         // An AMQP source with a wrong password, and a Kafka source carrying a credential property.
         c.put(p + "amqp-wrong.type", "amqp");

@@ -62,6 +62,17 @@ class SourceResourceTest {
     }
 
     @Test
+    void aTenantScopedTokenSeesOnlySourcesOfItsOwnTenant() {
+        // Sources whose tenant is fixed to acme; those reading the tenant from each message feed other tenants too.
+        given().header("Authorization", "Bearer test-acme-operator").get("/api/v1/sources").then().statusCode(200)
+                .body("items.name", contains("amqp-wrong", "imap-invoices", "imap-support", "imap-wrong"));
+        given().header("Authorization", "Bearer test-acme-operator").get("/api/v1/sources/kafka-team").then()
+                .statusCode(404).body("code", equalTo("source-not-found"));
+        given().header("Authorization", "Bearer test-acme-operator").get("/api/v1/sources/imap-support").then()
+                .statusCode(200);
+    }
+
+    @Test
     void readingNeedsAToken() {
         given().get("/api/v1/sources").then().statusCode(401);
     }

@@ -77,6 +77,9 @@ public class DlqResource {
                 .map(x -> new ReplayResult(replayed, skipped));
     }
 
+    /** Longer than the replay producer's own delivery bound (delivery.timeout.ms), so a timeout means not sent. */
+    static final java.time.Duration PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(20);
+
     private Uni<Void> replayOne(String id, List<String> replayed, List<Skipped> skipped) {
         if (id == null || !RunIds.isRunId(id)) {
             skipped.add(new Skipped(id, "not a run id"));
@@ -87,12 +90,22 @@ public class DlqResource {
                 skipped.add(new Skipped(id, "no such run"));
                 return Uni.createFrom().voidItem();
             }
-            return ledger.resetForReplay(id).chain((Optional<io.agenttriggers.common.event.TriggerEvent> event) -> {
-                if (event.isEmpty()) {
+            return ledger.replayable(id).chain((Optional<RunLedger.Replayable> replayable) -> {
+                if (replayable.isEmpty()) {
                     skipped.add(new Skipped(id, "not dead-lettered (status " + found.get().status().wire() + ")"));
                     return Uni.createFrom().voidItem();
                 }
-                return events.replay(event.get()).invoke(() -> replayed.add(id));
+                // Published first; the ledger changes only when the dispatcher reads the durable event, so a failed
+                // publish (or a crash here) leaves the run dead-lettered, replayable again, and two concurrent
+                // replays, numbered alike, re-drive it once.
+                return events.replay(replayable.get().event(), replayable.get().replay())
+                        .ifNoItem().after(PUBLISH_TIMEOUT).fail()
+                        .invoke(() -> replayed.add(id))
+                        .onFailure().recoverWithItem(e -> {
+                            skipped.add(new Skipped(id, "not replayed: the event could not be published ("
+                                    + e.getClass().getSimpleName() + "); the run stays dead-lettered"));
+                            return null;
+                        });
             });
         });
     }

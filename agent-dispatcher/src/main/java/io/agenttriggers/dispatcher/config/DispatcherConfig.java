@@ -64,6 +64,14 @@ public interface DispatcherConfig {
     @WithDefault("256")
     int maxInFlight();
 
+    /**
+     * How long a run's execution holds it without renewing: a redelivered run is taken over only after its owner's
+     * lease lapsed. Long enough that a renewal ({@code run-lease} / 3) missed under load does not hand a live run to a
+     * second execution; short enough that a run whose replica died resumes soon after.
+     */
+    @WithDefault("PT15S")
+    Duration runLease();
+
     /** Delay cap when the ledger or Kafka fail and the event is retried (never dropped). */
     @WithDefault("PT10S")
     Duration infrastructureRetryMax();

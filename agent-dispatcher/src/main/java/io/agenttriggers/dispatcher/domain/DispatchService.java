@@ -15,6 +15,7 @@ import io.agenttriggers.dispatcher.client.RuntimeRequest;
 import io.agenttriggers.dispatcher.config.DispatcherConfig;
 import io.agenttriggers.dispatcher.messaging.RunEvents;
 import io.agenttriggers.dispatcher.persistence.RedisClaims;
+import io.agenttriggers.dispatcher.persistence.RunLeases;
 import io.agenttriggers.dispatcher.persistence.RunLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -30,13 +31,15 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
  * Takes one approved event to a terminal state: claim (tenant, dedup key) with the run row, call the runtime
  * with retries, record every attempt and the result, publish exactly one outcome. Safe to run again for the same
- * event (a redelivery): a finished run only re-publishes an outcome that was not yet published, a running one
- * resumes under the same {@code Idempotency-Key}.
+ * event (a redelivery): a finished run only re-publishes an outcome that was not yet published; a running one is
+ * taken over once its execution's lease lapsed ({@link RunLeases}) and resumes on the path drawn at its first claim,
+ * under the same {@code Idempotency-Key}. Only the execution that still holds the run may end it and publish.
  */
 @ApplicationScoped
 public class DispatchService {
@@ -65,15 +68,34 @@ public class DispatchService {
     RunEvents events;
 
     @Inject
+    RunLeases leases;
+
+    @Inject
     DispatcherConfig config;
 
     @Inject
     MeterRegistry registry;
 
+    /** One execution of a run: the event and the owner id this execution holds the run's lease under. */
+    private record Execution(TriggerEvent event, UUID owner) {
+    }
+
+    /**
+     * Dispatches the event; {@code replay} > 0 when it is that DLQ replay of its run, which first moves the run from
+     * {@code dead_lettered} back to {@code queued} (once per replay number; a repeat finds the run in play or ended).
+     */
+    public Uni<Void> dispatch(TriggerEvent event, int replay) {
+        Uni<Void> resumed = replay > 0 ? ledger.resumeReplay(event.id(), replay) : Uni.createFrom().voidItem();
+        return resumed.chain(() -> dispatch(event));
+    }
+
     public Uni<Void> dispatch(TriggerEvent event) {
         Duration window = config.idempotencyWindow();
+        Execution x = new Execution(event, UUID.randomUUID());
+        // Drawn once: a new run stores it with its claim; a run taken over keeps the one stored at its first claim.
+        PathChooser.Path drawn = paths.choose(event.data().options());
         // The key is claimed in Redis and in the ledger at once; the ledger's answer decides, Redis follows it.
-        return Uni.combine().all().unis(ledger.claim(event, window),
+        return Uni.combine().all().unis(ledger.claim(event, window, x.owner(), config.runLease(), drawn.wire()),
                         redisClaims.claim(event.tenantId(), event.dedupKey(), event.id(), window)).asTuple()
                 .chain(claimed -> {
                     Claim claim = claimed.getItem1();
@@ -90,33 +112,79 @@ public class DispatchService {
                         LOG.infof("Run %s is a duplicate of %s (tenant %s, dedup key held)", run.runId(),
                                 run.originalRunId(), run.tenantId());
                     }
-                    if (run.status().isTerminal()) {
-                        return run.outcomePublished() ? Uni.createFrom().voidItem() : publishOutcome(run);
+                    if (run.status().isTerminal() && run.outcomePublished()) {
+                        return Uni.createFrom().voidItem();
                     }
-                    return execute(event, run.status() == RunStatus.RUNNING).chain(this::publishOutcome);
+                    // Not ended, or ended and not yet published: published by its holder, or by this one once the
+                    // holder's lease lapsed (it died in between).
+                    return claim.held() ? run(x, drawn) : takeOver(x, drawn);
                 });
+    }
+
+    /**
+     * A redelivered run: taken over once no execution holds it (it died, or stalled past its lease), then resumed on
+     * its stored path; until then this delivery waits, so the record is not acknowledged before the run ends.
+     */
+    private Uni<Void> takeOver(Execution x, PathChooser.Path drawn) {
+        return ledger.takeOver(x.event().id(), x.owner(), config.runLease(), drawn.wire()).chain(t -> {
+            if (t.path() != null) {
+                registry.counter("dispatcher_runs_taken_over_total").increment();
+                return run(x, PathChooser.Path.valueOf(t.path().toUpperCase(java.util.Locale.ROOT)));
+            }
+            if (t.terminal() != null) {
+                // Ended; its outcome is published already, or the execution that ended it died before publishing.
+                return t.terminal().outcomePublished() ? Uni.createFrom().voidItem() : publishOutcome(t.terminal());
+            }
+            Duration held = t.heldFor();
+            Duration wait = held.compareTo(Duration.ofMillis(50)) < 0 ? Duration.ofMillis(50)
+                    : held.compareTo(config.runLease()) > 0 ? config.runLease() : held;
+            LOG.debugf("Run %s is held by another execution; trying again in %s", x.event().id(), wait);
+            return Uni.createFrom().voidItem().onItem().delayIt().by(wait).chain(() -> takeOver(x, drawn));
+        });
+    }
+
+    /**
+     * Executes a run this execution holds, renewing its lease meanwhile, and publishes the outcome if it ended it;
+     * the lease is held until then, so a redelivery neither runs it again nor publishes it too.
+     */
+    private Uni<Void> run(Execution x, PathChooser.Path path) {
+        String runId = x.event().id();
+        leases.hold(runId, x.owner());
+        return execute(x, path)
+                .chain(finished -> {
+                    if (finished.ours()) {
+                        return publishOutcome(finished.run());
+                    }
+                    registry.counter("dispatcher_runs_fenced_total").increment();
+                    LOG.warnf("Run %s was taken over by another execution while this one ran; it ends it (status now "
+                            + "%s)", runId, finished.run().status().wire());
+                    return Uni.createFrom().voidItem();
+                })
+                .eventually(() -> leases.release(runId, x.owner()));
     }
 
     /** An answer of the runtime (or fallback) with the attempt that got it, recorded together with the end. */
     private record Answered(RuntimeAnswer answer, RunRecord.Attempt attempt) {
     }
 
-    private Uni<RunRecord> execute(TriggerEvent event, boolean running) {
+    private Uni<RunLedger.Finished> execute(Execution x, PathChooser.Path path) {
+        TriggerEvent event = x.event();
         DispatchOptions options = event.data().options();
         int maxAttempts = options.maxAttempts() == null ? config.defaultMaxAttempts() : options.maxAttempts();
         Duration timeout = options.timeout() == null ? config.defaultTimeout() : options.timeout();
         RuntimeRequest request = request(event);
         Fallback fallback = PathChooser.usable(options);
-        PathChooser.Path path = paths.choose(options);
         long started = System.nanoTime();
-        Uni<RunRecord> run = path == PathChooser.Path.FALLBACK
-                ? viaFallback(event, request, timeout, maxAttempts, fallback, null)
-                : viaAgent(event, request, timeout, maxAttempts, fallback);
-        // A fresh claim inserts the run as running; a redelivered or replayed run is marked here.
-        Uni<Void> marked = running ? Uni.createFrom().voidItem() : ledger.markRunning(event.id());
-        return marked
-                .chain(() -> run)
-                .invoke(done -> {
+        // The fallback path only where the event has a usable fallback (a path stored before the event changed cannot).
+        Uni<RunLedger.Finished> run = path == PathChooser.Path.FALLBACK && fallback != null
+                ? viaFallback(x, request, timeout, maxAttempts, fallback, null)
+                : viaAgent(x, request, timeout, maxAttempts, fallback);
+        return run
+                .invoke(finished -> {
+                    if (!finished.ours()) {
+                        return;
+                    }
+                    RunRecord done = finished.run();
                     Timer.builder("dispatcher_run_duration").tag("status", done.status().wire())
                             .tag("decision_mode", String.valueOf(done.decisionMode()))
                             .publishPercentileHistogram().register(registry)
@@ -133,25 +201,26 @@ public class DispatchService {
     }
 
     /** The agent path; when it fails and the fallback runs on failure, the fallback decides the end. */
-    private Uni<RunRecord> viaAgent(TriggerEvent event, RuntimeRequest request, Duration timeout, int maxAttempts,
+    private Uni<RunLedger.Finished> viaAgent(Execution x, RuntimeRequest request, Duration timeout, int maxAttempts,
             Fallback fallback) {
+        TriggerEvent event = x.event();
         return attempts(event, PathChooser.Path.AGENT, t -> runtime.attempt(request, event.traceparent(), t), timeout,
                         maxAttempts)
-                .chain(a -> finish(event, RunStatus.SUCCEEDED, null, PathChooser.Path.AGENT, a.answer(), null,
+                .chain(a -> finish(x, RunStatus.SUCCEEDED, null, PathChooser.Path.AGENT, a.answer(), null,
                         a.attempt()))
                 .onFailure(RuntimeFailure.class).recoverWithUni(e -> {
                     RuntimeFailure failure = (RuntimeFailure) e;
                     if (fallback != null && fallback.strategy() == FallbackStrategy.ON_FAILURE) {
-                        return viaFallback(event, request, timeout, maxAttempts, fallback, failure);
+                        return viaFallback(x, request, timeout, maxAttempts, fallback, failure);
                     }
                     if (failure.retryable()) {
                         return ledger.attempts(event.id())
                                 .chain(history -> events.deadLetter(event, failure.errorClass(), maxAttempts,
                                         historyJson(history)))
-                                .chain(() -> finish(event, RunStatus.DEAD_LETTERED, failure.errorClass(),
+                                .chain(() -> finish(x, RunStatus.DEAD_LETTERED, failure.errorClass(),
                                         PathChooser.Path.AGENT, null, failure.getMessage()));
                     }
-                    return finish(event, RunStatus.FAILED, failure.errorClass(), PathChooser.Path.AGENT, null,
+                    return finish(x, RunStatus.FAILED, failure.errorClass(), PathChooser.Path.AGENT, null,
                             failure.getMessage());
                 });
     }
@@ -160,31 +229,32 @@ public class DispatchService {
      * The fallback path: chosen by weight or strategy ({@code agentFailure} null), or after the agent failed. Its
      * success ends {@code fallback_succeeded}; its failure ends {@code failed}, since there is nothing left to try.
      */
-    private Uni<RunRecord> viaFallback(TriggerEvent event, RuntimeRequest request, Duration timeout, int maxAttempts,
-            Fallback fallback, RuntimeFailure agentFailure) {
+    private Uni<RunLedger.Finished> viaFallback(Execution x, RuntimeRequest request, Duration timeout,
+            int maxAttempts, Fallback fallback, RuntimeFailure agentFailure) {
+        TriggerEvent event = x.event();
         String why = agentFailure == null ? "fallback_chosen" : "agent_" + agentFailure.errorClass();
         return attempts(event, PathChooser.Path.FALLBACK,
                         t -> fallbacks.call(fallback.url(), request, event.traceparent(), t), timeout, maxAttempts)
-                .chain(a -> finish(event, RunStatus.FALLBACK_SUCCEEDED, why, PathChooser.Path.FALLBACK, a.answer(),
+                .chain(a -> finish(x, RunStatus.FALLBACK_SUCCEEDED, why, PathChooser.Path.FALLBACK, a.answer(),
                         null, a.attempt()))
                 .onFailure(RuntimeFailure.class).recoverWithUni(e -> {
                     RuntimeFailure failure = (RuntimeFailure) e;
                     String error = (agentFailure == null ? "" : "agent: " + agentFailure.getMessage() + "; ")
                             + "fallback: " + failure.getMessage();
-                    return finish(event, RunStatus.FAILED, failure.errorClass(), PathChooser.Path.FALLBACK, null,
+                    return finish(x, RunStatus.FAILED, failure.errorClass(), PathChooser.Path.FALLBACK, null,
                             error);
                 });
     }
 
-    private Uni<RunRecord> finish(TriggerEvent event, RunStatus status, String reason, PathChooser.Path path,
+    private Uni<RunLedger.Finished> finish(Execution x, RunStatus status, String reason, PathChooser.Path path,
             RuntimeAnswer answer, String error) {
-        return finish(event, status, reason, path, answer, error, null);
+        return finish(x, status, reason, path, answer, error, null);
     }
 
-    private Uni<RunRecord> finish(TriggerEvent event, RunStatus status, String reason, PathChooser.Path path,
+    private Uni<RunLedger.Finished> finish(Execution x, RunStatus status, String reason, PathChooser.Path path,
             RuntimeAnswer answer, String error, RunRecord.Attempt last) {
         JsonNode result = answer == null ? null : bounded(answer.result());
-        return ledger.finish(event.id(), status, reason, path.wire(), answer == null ? null : answer.agentRunId(),
+        return ledger.finish(x.event().id(), x.owner(), status, reason, path.wire(), answer == null ? null : answer.agentRunId(),
                 result, error, answer == null ? null : answer.costUsd(),
                 answer == null || answer.llmCalls() == null ? 0 : answer.llmCalls(), last);
     }
@@ -282,7 +352,7 @@ public class DispatchService {
                         breaker.record(probe, f != null && unhealthy(f));
                     }
                     RunRecord.Attempt logged = new RunRecord.Attempt(number, path.wire(), startedAt,
-                            Duration.ofNanos(nanos).toMillis(), f == null ? 200 : f.statusCode(),
+                            Duration.ofNanos(nanos).toMillis(), f == null ? Integer.valueOf(200) : f.statusCode(),
                             f == null ? null : f.errorClass(), f == null ? null : f.getMessage());
                     registry.counter("dispatcher_attempts_total", "path", path.wire(), "result",
                             f == null ? "ok" : f.errorClass()).increment();

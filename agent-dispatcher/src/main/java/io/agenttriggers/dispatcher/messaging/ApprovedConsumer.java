@@ -4,6 +4,7 @@ import io.agenttriggers.common.event.InvalidEventException;
 import io.agenttriggers.common.event.Topics;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerEventCodec;
+import io.agenttriggers.common.messaging.DeadLetters;
 import io.agenttriggers.dispatcher.config.DispatcherConfig;
 import io.agenttriggers.dispatcher.domain.DispatchService;
 import io.cloudevents.CloudEvent;
@@ -36,6 +37,9 @@ public class ApprovedConsumer {
     DispatcherConfig config;
 
     @Inject
+    DeadLetters deadLetters;
+
+    @Inject
     MeterRegistry registry;
 
     private volatile InFlightWindow window;
@@ -56,9 +60,12 @@ public class ApprovedConsumer {
         try {
             event = TriggerEventCodec.fromCloudEvent(message.getPayload());
         } catch (InvalidEventException e) {
-            LOG.warnf("Skipping a record of %s that breaks the event contract: %s", Topics.APPROVED, e.getMessage());
+            // Nothing can ever run it: set aside, so it cannot hold the partition.
             registry.counter("dispatcher_invalid_events_total").increment();
-            return Uni.createFrom().completionStage(message.ack());
+            return deadLetters.send(message, "invalid_event", e.getMessage())
+                    .onFailure().retry().withBackOff(Duration.ofMillis(200), config.infrastructureRetryMax())
+                    .indefinitely()
+                    .chain(() -> Uni.createFrom().completionStage(message.ack()));
         }
         // An ordered event takes its place in its key's lane now, in arrival order (a key lives in one partition,
         // which one consumer reads in order); it starts once the runs before it in the lane have ended.
@@ -66,7 +73,7 @@ public class ApprovedConsumer {
         // The stream moves on to the next record as soon as this one holds a slot; the run goes on by itself.
         Uni<Void> ready = turn == null ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(turn.ready());
         return Uni.createFrom().completionStage(window.acquire()).invoke(() -> ready
-                .chain(() -> dispatcher.dispatch(event)
+                .chain(() -> dispatcher.dispatch(event, RunEvents.replayOf(message))
                         .onFailure().invoke(e -> LOG.warnf(e, "Dispatching run %s failed; retrying", event.id()))
                         .onFailure().retry().withBackOff(Duration.ofMillis(200), config.infrastructureRetryMax())
                         .indefinitely())

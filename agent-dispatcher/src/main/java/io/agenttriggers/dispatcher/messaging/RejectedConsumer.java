@@ -4,6 +4,7 @@ import io.agenttriggers.common.event.InvalidEventException;
 import io.agenttriggers.common.event.Topics;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerEventCodec;
+import io.agenttriggers.common.messaging.DeadLetters;
 import io.agenttriggers.dispatcher.config.DispatcherConfig;
 import io.agenttriggers.dispatcher.persistence.RunLedger;
 import io.cloudevents.CloudEvent;
@@ -33,6 +34,9 @@ public class RejectedConsumer {
     DispatcherConfig config;
 
     @Inject
+    DeadLetters deadLetters;
+
+    @Inject
     MeterRegistry registry;
 
     @Incoming(Topics.REJECTED)
@@ -42,7 +46,10 @@ public class RejectedConsumer {
             event = TriggerEventCodec.fromCloudEvent(message.getPayload());
         } catch (InvalidEventException e) {
             registry.counter("dispatcher_invalid_events_total").increment();
-            return Uni.createFrom().completionStage(message.ack());
+            return deadLetters.send(message, "invalid_event", e.getMessage())
+                    .onFailure().retry().withBackOff(Duration.ofMillis(200), config.infrastructureRetryMax())
+                    .indefinitely()
+                    .chain(() -> Uni.createFrom().completionStage(message.ack()));
         }
         Object reason = message.getPayload().getExtension("rejectreason");
         return ledger.recordRejected(event, reason == null ? "rejected" : reason.toString())

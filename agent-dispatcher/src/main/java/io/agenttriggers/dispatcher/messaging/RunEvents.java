@@ -11,11 +11,17 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** What the dispatcher publishes: outcomes and dead letters. Each Uni completes once Kafka acknowledged. */
 @ApplicationScoped
@@ -62,7 +68,36 @@ public class RunEvents {
         return KafkaSend.send(dlq, ce, event.partitionKey());
     }
 
-    public Uni<Void> replay(TriggerEvent event) {
-        return KafkaSend.send(replays, TriggerEventCodec.toCloudEvent(event), event.partitionKey());
+    /** The Kafka header that numbers a replay: the run's replay count once this replay re-drives it. */
+    public static final String REPLAY_HEADER = "triggers-replay";
+
+    /**
+     * Publishes a dead-lettered run's event as replay number {@code replay}; nothing in the ledger changes here. The
+     * consumer that reads it moves the run from {@code dead_lettered} back into play, once for that number
+     * ({@link io.agenttriggers.dispatcher.persistence.RunLedger#resumeReplay}), so a replay is in the ledger only when
+     * its event is durable, and two publishes of one replay re-drive the run once.
+     */
+    public Uni<Void> replay(TriggerEvent event, int replay) {
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(event.partitionKey())
+                .withHeaders(new RecordHeaders().add(REPLAY_HEADER,
+                        Integer.toString(replay).getBytes(StandardCharsets.US_ASCII)))
+                .build();
+        return replays.sendMessage(Message.of(TriggerEventCodec.toCloudEvent(event)).addMetadata(metadata));
+    }
+
+    /** The replay number a record of {@code triggers.approved} carries; 0 for every record that is not a replay. */
+    public static int replayOf(Message<?> message) {
+        return message.getMetadata(IncomingKafkaRecordMetadata.class).map(m -> {
+            Header header = m.getHeaders().lastHeader(REPLAY_HEADER);
+            if (header == null) {
+                return 0;
+            }
+            try {
+                return Math.max(0, Integer.parseInt(new String(header.value(), StandardCharsets.US_ASCII)));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }).orElse(0);
     }
 }

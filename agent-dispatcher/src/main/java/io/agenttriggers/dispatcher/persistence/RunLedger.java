@@ -63,17 +63,23 @@ public class RunLedger {
             + "owner as (select run_id from taken union all select k.run_id from dispatch.idempotency_keys k "
             + "where k.tenant_id = $1 and k.dedup_key = $2 and not exists (select 1 from taken)) "
             + "insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, dedup_key, status, "
-            + "original_run_id, traceparent, event_time, started_at, finished_at, event) "
+            + "original_run_id, traceparent, event_time, started_at, finished_at, event, owner, lease_until, "
+            + "planned_path) "
             + "select $3, $1, $5, $6, $7, $2, case when o.run_id = $3 then 'running' else 'duplicate' end, "
             + "nullif(o.run_id, $3), $8, $9, case when o.run_id = $3 then now() end, "
-            + "case when o.run_id = $3 then null else now() end, cast(cast($10 as text) as jsonb) from owner o "
+            + "case when o.run_id = $3 then null else now() end, cast(cast($10 as text) as jsonb), "
+            + "case when o.run_id = $3 then $11::uuid end, "
+            + "case when o.run_id = $3 then now() + $12 * interval '1 millisecond' end, "
+            + "case when o.run_id = $3 then $13 end from owner o "
             + "on conflict (run_id) do nothing returning " + COLUMNS;
 
     /**
      * Claims the event's (tenant, dedup key) and creates its run row in one statement. The unique key makes
-     * this safe under duplicate deliveries and concurrent replicas: exactly one run owns a key within the window.
+     * this safe under duplicate deliveries and concurrent replicas: exactly one run owns a key within the window. A
+     * new run is inserted {@code running}, held by {@code owner} for {@code lease}, on {@code path}; a run that
+     * existed already (a redelivery) is not held by this call: {@link #takeOver} settles who runs it.
      */
-    public Uni<Claim> claim(TriggerEvent event, Duration window) {
+    public Uni<Claim> claim(TriggerEvent event, Duration window, UUID owner, Duration lease, String path) {
         UUID runId = UUID.fromString(event.id());
         Tuple args = Tuple.tuple()
                 .addString(event.tenantId())
@@ -85,13 +91,17 @@ public class RunLedger {
                 .addString(event.source())
                 .addString(event.traceparent())
                 .addOffsetDateTime(event.time())
-                .addString(eventJson(event));
+                .addString(eventJson(event))
+                .addUUID(owner)
+                .addLong(lease.toMillis())
+                .addString(path);
         return claims.execute(args, event.tenantId() + '\u0000' + event.dedupKey()).chain(rows -> {
             if (rows.size() == 0) {
                 return claimStepwise(event, window);
             }
             RunRecord run = map(rows.iterator().next());
-            return Uni.createFrom().item(new Claim(run, run.status() == RunStatus.DUPLICATE));
+            boolean duplicate = run.status() == RunStatus.DUPLICATE;
+            return Uni.createFrom().item(new Claim(run, duplicate, !duplicate));
         });
     }
 
@@ -116,7 +126,7 @@ public class RunLedger {
                             return insertRun(tx, event, duplicate ? owner : null)
                                     .chain(inserted -> inserted.isPresent() ? Uni.createFrom().item(inserted)
                                             : find(tx, event.id()))
-                                    .map(run -> new Claim(run.orElseThrow(), duplicate));
+                                    .map(run -> new Claim(run.orElseThrow(), duplicate, false));
                         }));
     }
 
@@ -172,27 +182,39 @@ public class RunLedger {
         }
     }
 
-    /**
-     * Puts a dead-lettered run back to {@code queued} for a replay and answers its stored event; empty when the run
-     * is not dead-lettered (or predates stored events).
-     */
-    public Uni<Optional<TriggerEvent>> resetForReplay(String runId) {
-        return pool.preparedQuery("update dispatch.runs set status = 'queued', reason = null, error = null, "
-                        + "finished_at = null, outcome_published_at = null, replays = replays + 1 "
-                        + "where run_id = $1 and status = 'dead_lettered' and event is not null "
-                        + "returning event::text as event")
+    /** A dead-lettered run's stored event and the number its next replay takes. */
+    public record Replayable(TriggerEvent event, int replay) {
+    }
+
+    /** The run's stored event and next replay number; empty when it is not dead-lettered (or predates stored events). */
+    public Uni<Optional<Replayable>> replayable(String runId) {
+        return pool.preparedQuery("select event::text as event, replays from dispatch.runs "
+                        + "where run_id = $1 and status = 'dead_lettered' and event is not null")
                 .execute(Tuple.of(UUID.fromString(runId)))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();
                     }
+                    Row r = rows.iterator().next();
                     try {
-                        return Optional.of(EventJson.MAPPER.readValue(rows.iterator().next().getString("event"),
-                                TriggerEvent.class));
+                        return Optional.of(new Replayable(EventJson.MAPPER.readValue(r.getString("event"),
+                                TriggerEvent.class), r.getInteger("replays") + 1));
                     } catch (java.io.IOException e) {
                         throw new IllegalStateException("unreadable event of run " + runId, e);
                     }
                 });
+    }
+
+    /**
+     * Replay {@code replay} of a dead-lettered run has arrived (its event is durable): the run goes back to
+     * {@code queued}, held by no one, if it is still dead-lettered after replay {@code replay - 1}. Once per number:
+     * a second delivery or publish of the same replay finds the run in play or ended, and is a redelivery.
+     */
+    public Uni<Void> resumeReplay(String runId, int replay) {
+        return pool.preparedQuery("update dispatch.runs set status = 'queued', reason = null, error = null, "
+                        + "finished_at = null, outcome_published_at = null, replays = $2, owner = null, "
+                        + "lease_until = null where run_id = $1 and status = 'dead_lettered' and replays = $2 - 1")
+                .execute(Tuple.of(UUID.fromString(runId), replay)).replaceWithVoid();
     }
 
     /** Deletes up to 10,000 claims whose window ended; answers how many. */
@@ -208,11 +230,59 @@ public class RunLedger {
                 .map(rows -> rows.iterator().next().getLong("n"));
     }
 
-    public Uni<Void> markRunning(String runId) {
-        return pool.preparedQuery("update dispatch.runs set status = 'running', started_at = coalesce(started_at, now()) "
-                        + "where run_id = $1 and status in ('queued', 'running')")
-                .execute(Tuple.of(UUID.fromString(runId)))
-                .replaceWithVoid();
+    /**
+     * What {@link #takeOver} found: the run is now held and goes {@code path}; or it is {@code terminal} (its outcome
+     * published, or its holder gone); or another execution holds it for {@code heldFor} more.
+     */
+    public record TakeOver(String path, RunRecord terminal, Duration heldFor) {
+    }
+
+    /**
+     * Takes a queued or running run over for {@code owner} when no one holds it (no owner, or its lease lapsed), or
+     * it holds it already. The path stored at the first claim stands; {@code path} is stored only when there is none
+     * (a run claimed before paths were stored, or inserted queued by a racing claim).
+     */
+    public Uni<TakeOver> takeOver(String runId, UUID owner, Duration lease, String path) {
+        UUID id = UUID.fromString(runId);
+        return pool.preparedQuery("update dispatch.runs set owner = $2, lease_until = now() + $3 * interval "
+                        + "'1 millisecond', status = 'running', started_at = coalesce(started_at, now()), "
+                        + "planned_path = coalesce(planned_path, $4) where run_id = $1 and status in ('queued', "
+                        + "'running') and (owner is null or owner = $2 or lease_until is null or lease_until < now()) "
+                        + "returning planned_path")
+                .execute(Tuple.tuple().addUUID(id).addUUID(owner).addLong(lease.toMillis()).addString(path))
+                .chain(taken -> {
+                    if (taken.size() > 0) {
+                        return Uni.createFrom().item(new TakeOver(taken.iterator().next().getString("planned_path"),
+                                null, null));
+                    }
+                    return pool.preparedQuery("select " + COLUMNS + ", greatest(0, ceil(extract(epoch from "
+                                    + "(lease_until - now())) * 1000))::bigint as wait_ms from dispatch.runs "
+                                    + "where run_id = $1")
+                            .execute(Tuple.of(id))
+                            .map(rows -> {
+                                Row r = rows.iterator().next();
+                                RunRecord run = map(r);
+                                Long waitMs = r.getLong("wait_ms");
+                                Duration wait = Duration.ofMillis(waitMs == null ? 0 : waitMs);
+                                // An ended run whose holder lives is its holder's to publish.
+                                if (run.status().isTerminal() && (run.outcomePublished() || wait.isZero())) {
+                                    return new TakeOver(null, run, null);
+                                }
+                                return new TakeOver(null, null, wait.isZero() ? Duration.ofMillis(50) : wait);
+                            });
+                });
+    }
+
+    /**
+     * Renews the leases of the runs this replica holds (pairs of run id and owner), until their outcome is published;
+     * a lease taken over is not renewed.
+     */
+    public Uni<Integer> renewLeases(UUID[] runIds, UUID[] owners, Duration lease) {
+        return pool.preparedQuery("update dispatch.runs r set lease_until = now() + $3 * interval '1 millisecond' "
+                        + "from unnest($1::uuid[], $2::uuid[]) as held(run_id, owner) "
+                        + "where r.run_id = held.run_id and r.owner = held.owner")
+                .execute(Tuple.tuple().addArrayOfUUID(runIds).addArrayOfUUID(owners).addLong(lease.toMillis()))
+                .map(rows -> rows.rowCount());
     }
 
     public Uni<Void> recordAttempt(String runId, Attempt attempt) {
@@ -231,20 +301,25 @@ public class RunLedger {
             + "result = cast(cast($6 as text) as jsonb), error = $7, cost_usd = $8, llm_calls = $9, finished_at = now()";
 
     private static final String FINISH = "update dispatch.runs set " + FINISH_SET
-            + " where run_id = $1 and status in ('queued', 'running') returning " + COLUMNS;
+            + " where run_id = $1 and status in ('queued', 'running') and owner = $10 returning " + COLUMNS;
 
     /** The terminal state together with the attempt that decided it (one statement, one commit). */
     private static final String FINISH_WITH_ATTEMPT = "with attempt as (insert into dispatch.attempts (run_id, number, "
             + "path, started_at, duration_ms, status_code, error_class, error) values ($1, (select coalesce(max(number), 0) "
-            + "+ 1 from dispatch.attempts where run_id = $1), $10, $11, $12, $13, $14, $15)) "
+            + "+ 1 from dispatch.attempts where run_id = $1), $11, $12, $13, $14, $15, $16)) "
             + "update dispatch.runs set " + FINISH_SET + ", attempts = attempts + 1"
-            + " where run_id = $1 and status in ('queued', 'running') returning " + COLUMNS;
+            + " where run_id = $1 and status in ('queued', 'running') and owner = $10 returning " + COLUMNS;
+
+    /** The run after {@link #finish}; {@code ours} when this execution's finish is the one that ended it. */
+    public record Finished(RunRecord run, boolean ours) {
+    }
 
     /**
-     * Records the terminal state and, when given, the last attempt with it; a run already terminal keeps its first
-     * terminal state (its attempt is still logged).
+     * Records the terminal state and, when given, the last attempt with it, if {@code owner} still holds the run: an
+     * execution whose run was taken over (its lease lapsed) changes nothing and is answered the run as it is. A run
+     * already terminal keeps its first terminal state (the attempt is still logged when it was ours).
      */
-    public Uni<RunRecord> finish(String runId, RunStatus status, String reason, String decisionMode,
+    public Uni<Finished> finish(String runId, UUID owner, RunStatus status, String reason, String decisionMode,
             String agentRunId, JsonNode result, String error, BigDecimal costUsd, int llmCalls, Attempt last) {
         Tuple values = Tuple.tuple()
                 .addUUID(UUID.fromString(runId))
@@ -255,7 +330,8 @@ public class RunLedger {
                 .addString(result == null ? null : result.toString())
                 .addString(error)
                 .addBigDecimal(costUsd)
-                .addInteger(llmCalls);
+                .addInteger(llmCalls)
+                .addUUID(owner);
         StatementBatcher statement = finishes;
         if (last != null) {
             values.addString(last.path()).addOffsetDateTime(last.startedAt()).addLong(last.durationMs())
@@ -263,10 +339,9 @@ public class RunLedger {
             statement = finishesWithAttempt;
         }
         return statement.execute(values, runId)
-                // Already terminal (a redelivery): the first terminal state stands, read it.
-                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(Optional.of(map(rows.iterator().next())))
-                        : find(runId))
-                .map(Optional::orElseThrow);
+                // Not ours (any more), or already terminal: what the row says stands, read it.
+                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(new Finished(map(rows.iterator().next()), true))
+                        : find(runId).map(run -> new Finished(run.orElseThrow(), false)));
     }
 
     public Uni<Void> markOutcomePublished(String runId) {

@@ -65,7 +65,8 @@ class LedgerBatchingTest {
             Collections.shuffle(deliveries, random);
 
             // All at once: they are batched together (and, for larger rounds, over several concurrent batches).
-            List<Uni<Claim>> claims = deliveries.stream().map(e -> ledger.claim(e, Duration.ofHours(1))).toList();
+            List<Uni<Claim>> claims = deliveries.stream().map(e -> ledger.claim(e, Duration.ofHours(1), java.util.UUID.randomUUID(),
+                    Duration.ofSeconds(15), "agent")).toList();
             List<Claim> answers = Uni.join().all(claims).andFailFast().await().atMost(Duration.ofSeconds(30));
 
             Map<String, String> ownerByKey = new HashMap<>();

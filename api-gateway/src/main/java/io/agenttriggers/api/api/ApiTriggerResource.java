@@ -13,6 +13,7 @@ import io.agenttriggers.common.declarative.DeclarativeFiles;
 import io.agenttriggers.common.event.TriggerData;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerType;
+import io.agenttriggers.common.overload.BacklogGate;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.ratelimit.RateLimitSpec;
@@ -64,6 +65,9 @@ public class ApiTriggerResource {
     ApiGatewayConfig config;
 
     @Inject
+    BacklogGate backlog;
+
+    @Inject
     RouteRegistry routes;
 
     @Inject
@@ -109,7 +113,8 @@ public class ApiTriggerResource {
             + "used for a different request")
     @APIResponse(responseCode = "429", description = "Rate limited (key, trigger or governance); see Retry-After")
     @APIResponse(responseCode = "502", description = "Sync: the run failed")
-    @APIResponse(responseCode = "503", description = "Not durable, or governance budget/quota/circuit; see Retry-After")
+    @APIResponse(responseCode = "503", description = "Not durable, the pipeline is behind (overloaded), or governance "
+            + "budget/quota/circuit; see Retry-After")
     public Uni<Response> post(@Context UriInfo uri, @Context HttpHeaders headers, byte[] body) {
         return handle("POST", uri, headers, body);
     }
@@ -151,6 +156,10 @@ public class ApiTriggerResource {
         String path = "/" + request.path().replaceFirst("^/+", "");
         RouteTable.Match match;
         try {
+            ProblemException overloaded = backlog.refusal();
+            if (overloaded != null) {
+                throw overloaded;
+            }
             match = resolve(method, path);
         } catch (ProblemException e) {
             count("unknown", e.status(), e.code());

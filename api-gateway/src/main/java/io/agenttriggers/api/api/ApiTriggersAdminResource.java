@@ -4,6 +4,7 @@ import io.agenttriggers.api.domain.ApiTriggerSpec;
 import io.agenttriggers.api.persistence.RouteRegistry;
 import io.agenttriggers.api.persistence.TriggerStore;
 import io.agenttriggers.common.event.RunIds;
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.page.Page;
 import io.agenttriggers.common.problem.IfMatch;
 import io.agenttriggers.common.problem.Problem.FieldError;
@@ -50,16 +51,20 @@ public class ApiTriggersAdminResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    OutboundUrlPolicy urls;
+
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Register an API trigger", description = "201 with the trigger's id; 409 when the tenant "
-            + "has a trigger with that name or another trigger serves the same method and path; 422 for invalid "
+            + "has a trigger with that name, when another of its triggers has the same method and path shape, or "
+            + "when another tenant's route could match any of the same requests; 422 for invalid "
             + "fields (reserved paths /q/, /admin/, /runs/ included).")
     public Uni<Response> create(ApiTriggerSpec spec) {
         check(spec);
         TenantScope.check(identity, spec.tenantId());
-        return store.create(spec, "api", routes::staticOwner)
+        return store.create(spec, "api", routes.staticConflicts(spec.tenantId()))
                 .onFailure().transform(e -> conflict(e, spec))
                 .call(created -> routes.refresh())
                 .map(created -> Response.created(URI.create("/admin/v1/api-triggers/" + created.id()))
@@ -110,7 +115,7 @@ public class ApiTriggersAdminResource {
                         + "another tenant", List.of(new FieldError("tenantId", "must stay "
                                 + existing.spec().tenantId())));
             }
-            return store.update(id, spec, expected, routes::staticOwner);
+            return store.update(id, spec, expected, routes.staticConflicts(spec.tenantId()));
         }).onFailure(TriggerStore.VersionConflict.class).transform(e -> new ProblemException(412,
                         "version_conflict", "Precondition failed", "The trigger is at version "
                         + ((TriggerStore.VersionConflict) e).current + ", not " + expected))
@@ -138,12 +143,12 @@ public class ApiTriggersAdminResource {
                 .orElseThrow(() -> ProblemException.notFound("trigger_not_found", "No API trigger " + id)));
     }
 
-    static void check(ApiTriggerSpec spec) {
+    private void check(ApiTriggerSpec spec) {
         if (spec == null) {
             throw ProblemException.badRequest("empty_body", "Send the API trigger as JSON");
         }
         List<FieldError> errors = new ArrayList<>();
-        spec.compile("check", 1, "api", errors);
+        spec.compile("check", 1, "api", urls, errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(422, "invalid_trigger", "Invalid API trigger",
                     "The API trigger has " + errors.size() + " invalid field(s)", errors);
@@ -156,8 +161,11 @@ public class ApiTriggersAdminResource {
                     + " already has an API trigger named " + spec.nameOrDefault());
         }
         if (e instanceof TriggerStore.RouteTaken taken) {
-            return new ProblemException(409, "route_taken", "Conflict", "API trigger " + taken.otherId + " already "
-                    + "serves " + spec.methodOrDefault() + " " + spec.path());
+            // Another tenant's trigger stays anonymous: its id would let this tenant probe who serves what.
+            return new ProblemException(409, "route_taken", "Conflict", taken.sameTenant
+                    ? "API trigger " + taken.otherId + " already serves " + spec.methodOrDefault() + " " + spec.path()
+                    : "Another route already serves requests that " + spec.methodOrDefault() + " " + spec.path()
+                            + " would match");
         }
         return e;
     }

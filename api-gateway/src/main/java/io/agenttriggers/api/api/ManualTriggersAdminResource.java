@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.agenttriggers.api.domain.ManualTriggerSpec;
 import io.agenttriggers.api.persistence.ManualTriggerStore;
 import io.agenttriggers.common.event.RunIds;
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.page.Page;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
@@ -51,6 +52,9 @@ public class ManualTriggersAdminResource {
 
     @Inject
     SecurityIdentity identity;
+
+    @Inject
+    OutboundUrlPolicy urls;
 
     @POST
         @RolesAllowed(Roles.ADMIN)
@@ -119,11 +123,11 @@ public class ManualTriggersAdminResource {
                 .orElseThrow(() -> ProblemException.notFound("manual_trigger_not_found", "No manual trigger " + id)));
     }
 
-    private static void check(ManualTriggerSpec spec) {
+    private void check(ManualTriggerSpec spec) {
         if (spec == null) {
             throw ProblemException.badRequest("empty_body", "Send the manual trigger as JSON");
         }
-        List<FieldError> errors = spec.check();
+        List<FieldError> errors = spec.check(urls);
         if (!errors.isEmpty()) {
             throw new ProblemException(422, "invalid_manual_trigger", "Invalid manual trigger",
                     "The manual trigger has " + errors.size() + " invalid field(s)", errors);

@@ -3,8 +3,10 @@ package io.agenttriggers.api.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agenttriggers.api.client.DispatcherClient;
+import io.agenttriggers.api.domain.ApiTrigger;
 import io.agenttriggers.api.persistence.AcceptedRuns;
 import io.agenttriggers.api.persistence.ApiKeyStore;
+import io.agenttriggers.api.persistence.RouteRegistry;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.problem.ProblemException;
@@ -49,6 +51,9 @@ public class RunResultResource {
     @Inject
     AuthConfig auth;
 
+    @Inject
+    RouteRegistry routes;
+
     @GET
     @Path("{runId}/result")
     @Produces(MediaType.APPLICATION_JSON)
@@ -72,18 +77,19 @@ public class RunResultResource {
                         throw ProblemException.notFound("run_not_found", "No run " + runId);
                     }
                     boolean open = accepted.map(AcceptedRuns.AcceptedRun::publicResult).orElse(false);
-                    return authorize(tenant, open, apiKey, authorization)
+                    return authorize(tenant, accepted, open, apiKey, authorization)
                             .map(ok -> view(runId, run, accepted));
                 });
     }
 
-    private Uni<Void> authorize(String tenant, boolean open, String apiKey, String authorization) {
+    private Uni<Void> authorize(String tenant, Optional<AcceptedRuns.AcceptedRun> accepted, boolean open,
+            String apiKey, String authorization) {
         ProblemException notFound = ProblemException.notFound("run_not_found", "No run visible to these credentials");
         if (apiKey != null) {
             return keys.lookup(apiKey.trim()).map(found -> {
                 ApiKeyStore.ApiKey key = found.filter(k -> k.usable(OffsetDateTime.now())).orElseThrow(() ->
                         Callers.unauthorized("invalid_api_key", "The API key is unknown, revoked or expired"));
-                if (!key.tenantId().equals(tenant)) {
+                if (!key.tenantId().equals(tenant) || !mayRead(key, accepted)) {
                     throw notFound;
                 }
                 return null;
@@ -107,6 +113,22 @@ public class RunResultResource {
         }
         return Uni.createFrom().failure(Callers.unauthorized("missing_credentials",
                 "Reading this run needs an X-API-Key or an Authorization: Bearer token of its tenant"));
+    }
+
+    /**
+     * A key limited to some triggers reads the runs of those triggers only; a run that no API trigger started (a
+     * webhook's, a schedule's) is not one of them.
+     */
+    private boolean mayRead(ApiKeyStore.ApiKey key, Optional<AcceptedRuns.AcceptedRun> accepted) {
+        if (key.triggers() == null || key.triggers().isEmpty()) {
+            return true;
+        }
+        if (accepted.isEmpty() || accepted.get().triggerId() == null) {
+            return false;
+        }
+        String triggerId = accepted.get().triggerId();
+        ApiTrigger trigger = routes.table().byId().get(triggerId);
+        return key.allows(triggerId, trigger == null ? null : trigger.name());
     }
 
     private static ObjectNode view(String runId, Optional<JsonNode> run, Optional<AcceptedRuns.AcceptedRun> accepted) {

@@ -5,6 +5,7 @@ import io.agenttriggers.api.client.DispatcherClient;
 import io.agenttriggers.api.messaging.TriggerPublisher;
 import io.agenttriggers.api.persistence.AcceptedRuns;
 import io.agenttriggers.api.persistence.IdempotencyStore;
+import io.agenttriggers.common.event.EventSize;
 import io.agenttriggers.common.event.ResponseMode;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.problem.ProblemException;
@@ -102,8 +103,7 @@ public class TriggerRuns {
                     LOG.warnf("Could not make event %s of trigger %s durable: %s", event.id(), start.triggerId(),
                             e.toString());
                     registry.counter("triggers_publish_failures_total", "trigger", start.triggerId()).increment();
-                    return ProblemException.unavailable("not_durable",
-                            "The event could not be stored; nothing was started. Retry later.", 5);
+                    return EventSize.answer(e);
                 })
                 .chain(() -> {
                     registry.counter("triggers_accepted_total", "trigger", start.triggerId(), "tenant",

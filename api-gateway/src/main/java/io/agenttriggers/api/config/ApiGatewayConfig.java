@@ -15,8 +15,12 @@ public interface ApiGatewayConfig {
     /** API triggers declared in configuration, by trigger id (read-only; registered ones live in the database). */
     Map<String, Route> routes();
 
-    /** How long to wait for Kafka to acknowledge an event before answering 503. */
-    @WithDefault("PT10S")
+    /**
+     * How long to wait for Kafka to acknowledge an event before answering 503: longer than the inbound producer's own
+     * bound (max.block.ms 5 s + delivery.timeout.ms 9 s), so that the producer answers first and a 503 means the
+     * event is not on Kafka.
+     */
+    @WithDefault("PT20S")
     Duration publishTimeout();
 
     /** Largest accepted request body, in bytes. */
@@ -49,6 +53,36 @@ public interface ApiGatewayConfig {
 
     /** Declarative YAML file of API triggers, reconciled at start (empty = none). */
     Optional<String> triggersFile();
+
+    /** Most registered API triggers one tenant may hold (the file's count, but only API creates are refused). */
+    @WithDefault("500")
+    int maxApiTriggersPerTenant();
+
+    /**
+     * How long a replica may serve a cached API-key lookup before reading the key again: a revocation made through
+     * another replica takes effect within it (one made here, at once).
+     */
+    @WithDefault("PT1S")
+    Duration apiKeyCacheTtl();
+
+    /** Most known API keys one replica keeps cached; past it the least useful entries are evicted. */
+    @WithDefault("20000")
+    int apiKeyCacheSize();
+
+    /**
+     * Most unknown API keys (by hash) one replica remembers (for {@code api-key-cache-ttl}), apart from the known
+     * ones, so made-up keys never evict a real one.
+     */
+    @WithDefault("10000")
+    int apiKeyNegativeCacheSize();
+
+    /** Most active (not revoked, not expired) API keys one tenant may hold. */
+    @WithDefault("200")
+    int maxApiKeysPerTenant();
+
+    /** Most manual triggers one tenant may hold. */
+    @WithDefault("200")
+    int maxManualTriggersPerTenant();
 
     interface Route {
         /** HTTP method, e.g. {@code POST}. */

@@ -2,11 +2,11 @@ package io.agenttriggers.api.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
-import com.networknt.schema.ValidationMessage;
 import io.agenttriggers.common.event.DispatchOptions;
 import io.agenttriggers.common.event.ResponseMode;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.ratelimit.RateLimitSpec;
+import io.agenttriggers.common.schema.SafeSchemas;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -40,9 +40,6 @@ public record ApiTrigger(String id, String tenantId, String name, String method,
         if (requestSchema == null) {
             return List.of();
         }
-        Set<ValidationMessage> messages = requestSchema.validate(body);
-        return messages.stream().limit(50)
-                .map(m -> new FieldError(m.getInstanceLocation().toString(), m.getMessage()))
-                .toList();
+        return SafeSchemas.validate(requestSchema, body, 50);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agenttriggers.common.problem.ProblemException;
+import io.agenttriggers.common.problem.ProblemMappers;
 import java.io.IOException;
 
 /** Parses untrusted JSON bodies with bounded size and depth; every refusal is a 4xx problem. */
@@ -41,7 +42,8 @@ public final class JsonBodies {
             throw ProblemException.badRequest("json_too_deep", "The JSON document is nested too deeply: "
                     + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("invalid_json", "The body is not valid JSON: " + e.getOriginalMessage());
+            throw ProblemException.badRequest("invalid_json", "The body is not valid JSON: "
+                    + ProblemMappers.clip(e.getOriginalMessage()));
         } catch (IOException e) {
             throw ProblemException.badRequest("invalid_json", "The body could not be read");
         }

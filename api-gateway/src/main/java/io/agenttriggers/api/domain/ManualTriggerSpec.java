@@ -2,6 +2,7 @@ package io.agenttriggers.api.domain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.agenttriggers.common.event.DispatchOptions;
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.security.Roles;
 import java.util.List;
@@ -41,7 +42,8 @@ public record ManualTriggerSpec(String tenantId, String eventName, String descri
         return confirmationTtlSeconds == null ? 300 : confirmationTtlSeconds;
     }
 
-    public List<FieldError> check() {
+    /** Every problem of the registration, its fallback URL against the outbound policy included. */
+    public List<FieldError> check(OutboundUrlPolicy urls) {
         List<FieldError> errors = new java.util.ArrayList<>();
         if (tenantId == null || !IDENTIFIER.matcher(tenantId).matches()) {
             errors.add(new FieldError("tenantId", "is required: 1-128 letters, digits, '.', '_', ':' or '-'"));
@@ -60,6 +62,9 @@ public record ManualTriggerSpec(String tenantId, String eventName, String descri
         }
         if (focus != null && focus.length() > 500) {
             errors.add(new FieldError("focus", "must be at most 500 characters"));
+        }
+        if (options != null && options.fallback() != null) {
+            urls.check("options.fallback.url", options.fallback().url(), errors);
         }
         return errors;
     }

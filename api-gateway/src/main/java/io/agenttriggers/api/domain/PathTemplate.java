@@ -129,6 +129,24 @@ public final class PathTemplate {
     }
 
     /**
+     * Whether some request path matches both templates. Segments are whole and there are no wildcards, so that is
+     * the same number of segments and no position where both have a literal and the literals differ.
+     */
+    public boolean overlaps(PathTemplate other) {
+        if (size() != other.size()) {
+            return false;
+        }
+        for (int i = 0; i < size(); i++) {
+            String mine = literals.get(i);
+            String theirs = other.literals.get(i);
+            if (mine != null && theirs != null && !mine.equals(theirs)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Specificity order of two templates that match the same path: at the first segment where they differ, the
      * literal wins. Positive when this one is more specific.
      */

@@ -1,6 +1,7 @@
 package io.agenttriggers.api.messaging;
 
 import io.agenttriggers.api.config.ApiGatewayConfig;
+import io.agenttriggers.common.event.EventSize;
 import io.agenttriggers.common.event.KafkaSend;
 import io.agenttriggers.common.event.Topics;
 import io.agenttriggers.common.event.TriggerEvent;
@@ -10,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
 /** Publishes trigger events to {@code triggers.inbound}; the Uni completes only once Kafka acknowledged (acks=all). */
@@ -23,8 +25,21 @@ public class TriggerPublisher {
     @Inject
     ApiGatewayConfig config;
 
+    @ConfigProperty(name = EventSize.PROPERTY, defaultValue = "" + EventSize.DEFAULT_MAX_BYTES)
+    long maxEventBytes;
+
+    /**
+     * Fails at once for an event Kafka could never take (over {@code triggers.events.max-bytes}) or when the channel's
+     * bounded buffer is full; the timeout is longer than the producer's own bound (max.block.ms +
+     * delivery.timeout.ms), so the producer's answer comes first and a failure means the event is not on Kafka.
+     */
     public Uni<Void> publish(TriggerEvent event) {
-        return KafkaSend.send(inbound, TriggerEventCodec.toCloudEvent(event), event.partitionKey())
+        CloudEvent ce = TriggerEventCodec.toCloudEvent(event);
+        long size = EventSize.of(ce);
+        if (size > maxEventBytes) {
+            return Uni.createFrom().failure(EventSize.tooLarge(size, maxEventBytes));
+        }
+        return KafkaSend.send(inbound, ce, event.partitionKey())
                 .ifNoItem().after(config.publishTimeout()).fail();
     }
 }

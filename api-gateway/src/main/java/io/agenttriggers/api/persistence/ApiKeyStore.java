@@ -1,14 +1,22 @@
 package io.agenttriggers.api.persistence;
 
+import io.agenttriggers.api.config.ApiGatewayConfig;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Query;
+import io.agenttriggers.common.quota.TenantQuota;
 import io.agenttriggers.common.ratelimit.RateLimitSpec;
+import io.agenttriggers.common.cache.LookupCache;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -22,19 +30,25 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * API keys (table {@code api.api_keys}). A key is {@code atk_} + 256 random bits; only its SHA-256 is stored, so the
- * key itself is shown once, at creation. Lookups are cached for a second (unknown keys too, so a flood of bad keys
- * does not reach the database); a revocation made here is effective at once, elsewhere within that second.
+ * key itself is shown once, at creation. Lookups are cached for {@code api-key-cache-ttl} (a second); a revocation
+ * made here is effective at once, elsewhere within that time.
+ *
+ * <p>Keys are presented by anyone on any public trigger path, before any rate limit, so the cache is built not to be
+ * theirs to fill: a key not shaped like the generator's answers "unknown" without a lookup; known keys and unknown
+ * hashes live in two bounded quarkus-cache (Caffeine, TinyLFU eviction) caches, so made-up keys can only evict other
+ * made-up keys; and concurrent misses for one key share one database read.
  */
 @ApplicationScoped
 public class ApiKeyStore {
 
     public static final String PREFIX = "atk_";
-    private static final long CACHE_NANOS = 1_000_000_000L;
-    private static final int MAX_CACHED = 20_000;
+    /** Random bytes in a key: 32, encoded as 43 characters of unpadded base64url. */
+    private static final int KEY_BYTES = 32;
+    private static final int KEY_LENGTH = PREFIX.length() + (KEY_BYTES * 8 + 5) / 6;
+    private static final Optional<ApiKey> UNKNOWN = Optional.empty();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, tenant_id, name, key_prefix, triggers, rate_limit::text as rate_limit, "
             + "expires_at, revoked_at, created_at";
@@ -58,51 +72,105 @@ public class ApiKeyStore {
     public record Created(ApiKey apiKey, String key) {
     }
 
-    private record Cached(Optional<ApiKey> key, long expiresAt) {
-    }
-
     @Inject
     Pool pool;
 
-    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    @Inject
+    ApiGatewayConfig gateway;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    @CacheName("api-keys")
+    Cache known;
+
+    @Inject
+    @CacheName("api-unknown-keys")
+    Cache unknown;
+
+    /** Keys by the hash of what was presented; see {@link LookupCache}. */
+    private LookupCache<ApiKey> keys;
+
+    @PostConstruct
+    void init() {
+        keys = new LookupCache<>(known, unknown, gateway.apiKeyCacheSize(), gateway.apiKeyNegativeCacheSize(),
+                gateway.apiKeyCacheTtl(),
+                Counter.builder("api_key_cache_loads_total").description("API-key lookups that went to the database")
+                        .register(registry));
+    }
 
     public Uni<Created> create(String tenantId, String name, List<String> triggers, RateLimitSpec rateLimit,
             OffsetDateTime expiresAt) {
-        byte[] random = new byte[32];
+        byte[] random = new byte[KEY_BYTES];
         RANDOM.nextBytes(random);
         String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         UUID id = UUID.fromString(RunIds.next());
-        return pool.preparedQuery("insert into api.api_keys (id, tenant_id, name, key_hash, key_prefix, triggers, "
-                        + "rate_limit, expires_at) values ($1, $2, $3, $4, $5, $6, cast(cast($7 as text) as jsonb), $8) "
-                        + "returning " + COLUMNS)
-                .execute(Tuple.tuple().addUUID(id).addString(tenantId).addString(name)
-                        .addValue(Buffer.buffer(hash(key))).addString(key.substring(0, PREFIX.length() + 6))
-                        .addArrayOfString(triggers == null ? null : triggers.toArray(String[]::new))
-                        .addString(rateLimit == null ? null : EventJson.write(rateLimit)).addOffsetDateTime(expiresAt))
+        // Only active keys count: a revoked or expired key can never work again, and revoking is how a slot frees.
+        TenantQuota quota = new TenantQuota("api.api_keys", "active API keys",
+                "select count(*) from api.api_keys where tenant_id = $1 and revoked_at is null "
+                        + "and (expires_at is null or expires_at > now())",
+                gateway.maxApiKeysPerTenant(), "triggers.api-gateway.max-api-keys-per-tenant");
+        return pool.withTransaction(tx -> quota.check(tx, tenantId)
+                .chain(() -> tx.preparedQuery("insert into api.api_keys (id, tenant_id, name, key_hash, key_prefix, "
+                                + "triggers, rate_limit, expires_at) values ($1, $2, $3, $4, $5, $6, "
+                                + "cast(cast($7 as text) as jsonb), $8) returning " + COLUMNS)
+                        .execute(Tuple.tuple().addUUID(id).addString(tenantId).addString(name)
+                                .addValue(Buffer.buffer(hash(key))).addString(key.substring(0, PREFIX.length() + 6))
+                                .addArrayOfString(triggers == null ? null : triggers.toArray(String[]::new))
+                                .addString(rateLimit == null ? null : EventJson.write(rateLimit))
+                                .addOffsetDateTime(expiresAt))))
                 .map(rows -> new Created(map(rows.iterator().next()), key));
     }
 
     /** The key's record when the presented key is known (usable or not). */
     public Uni<Optional<ApiKey>> lookup(String presented) {
-        if (presented == null || !presented.startsWith(PREFIX) || presented.length() > 100) {
-            return Uni.createFrom().item(Optional.empty());
+        if (!wellFormed(presented)) {
+            return Uni.createFrom().item(UNKNOWN);
         }
         byte[] hash = hash(presented);
-        String cacheKey = Base64.getEncoder().encodeToString(hash);
-        Cached c = cache.get(cacheKey);
-        long now = System.nanoTime();
-        if (c != null && c.expiresAt() - now > 0) {
-            return Uni.createFrom().item(c.key());
-        }
+        return keys.get(cacheKey(hash), k -> load(hash));
+    }
+
+    private Uni<Optional<ApiKey>> load(byte[] hash) {
         return pool.preparedQuery("select " + COLUMNS + " from api.api_keys where key_hash = $1")
                 .execute(Tuple.of(Buffer.buffer(hash)))
-                .map(rows -> rows.size() == 0 ? Optional.<ApiKey>empty() : Optional.of(map(rows.iterator().next())))
-                .invoke(found -> {
-                    if (cache.size() >= MAX_CACHED) {
-                        cache.clear();
-                    }
-                    cache.put(cacheKey, new Cached(found, now + CACHE_NANOS));
-                });
+                .map(rows -> rows.size() == 0 ? Optional.<ApiKey>empty() : Optional.of(map(rows.iterator().next())));
+    }
+
+    /**
+     * Whether {@code presented} has the shape of a generated key: the prefix, then exactly the 43 characters unpadded
+     * base64url gives 32 bytes, the last of which carries only four bits (so only every fourth character of the
+     * alphabet can end it).
+     */
+    static boolean wellFormed(String presented) {
+        if (presented == null || presented.length() != KEY_LENGTH || !presented.startsWith(PREFIX)) {
+            return false;
+        }
+        for (int i = PREFIX.length(); i < KEY_LENGTH; i++) {
+            if (base64Url(presented.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return (base64Url(presented.charAt(KEY_LENGTH - 1)) & 0b11) == 0;
+    }
+
+    /** The value of a base64url character, or -1. */
+    private static int base64Url(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : c == '_' ? 63 : -1;
+    }
+
+    private static String cacheKey(byte[] hash) {
+        return Base64.getEncoder().encodeToString(hash);
     }
 
     public Uni<Optional<ApiKey>> find(String id) {
@@ -136,7 +204,15 @@ public class ApiKeyStore {
                         + "returning " + COLUMNS)
                 .execute(Tuple.of(uuid))
                 .map(rows -> rows.size() == 0 ? Optional.<ApiKey>empty() : Optional.of(map(rows.iterator().next())))
-                .invoke(found -> cache.clear());
+                .invoke(found -> found.ifPresent(revoked -> forget(revoked.id())));
+    }
+
+    /**
+     * Drops the cached record of key {@code id}, and every load in flight (which may have read it before the change);
+     * Caffeine then stores none of their results. Other keys stay cached.
+     */
+    private void forget(String id) {
+        keys.invalidateIf(key -> key.id().equals(id));
     }
 
     private static ApiKey map(Row r) {

@@ -1,9 +1,11 @@
 package io.agenttriggers.api.persistence;
 
+import io.agenttriggers.api.config.ApiGatewayConfig;
 import io.agenttriggers.api.domain.ManualTriggerSpec;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Query;
+import io.agenttriggers.common.quota.TenantQuota;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,12 +33,23 @@ public class ManualTriggerStore {
     @Inject
     Pool pool;
 
-    /** Empty when the tenant already has a manual trigger with that event name. */
+    @Inject
+    ApiGatewayConfig gateway;
+
+    /**
+     * Empty when the tenant already has a manual trigger with that event name; fails with
+     * {@link io.agenttriggers.common.quota.TenantQuotaExceeded} when it has as many as it may.
+     */
     public Uni<Optional<Stored>> create(ManualTriggerSpec spec) {
-        return pool.preparedQuery("insert into api.manual_triggers (id, tenant_id, event_name, version, config) "
-                        + "values ($1, $2, $3, 1, cast(cast($4 as text) as jsonb)) on conflict (tenant_id, event_name) "
-                        + "do nothing returning " + COLUMNS)
-                .execute(Tuple.of(UUID.fromString(RunIds.next()), spec.tenantId(), spec.eventName(), EventJson.write(spec)))
+        TenantQuota quota = new TenantQuota("api.manual_triggers", "manual triggers",
+                "select count(*) from api.manual_triggers where tenant_id = $1", gateway.maxManualTriggersPerTenant(),
+                "triggers.api-gateway.max-manual-triggers-per-tenant");
+        return pool.withTransaction(tx -> quota.check(tx, spec.tenantId())
+                .chain(() -> tx.preparedQuery("insert into api.manual_triggers (id, tenant_id, event_name, version, "
+                                + "config) values ($1, $2, $3, 1, cast(cast($4 as text) as jsonb)) "
+                                + "on conflict (tenant_id, event_name) do nothing returning " + COLUMNS)
+                        .execute(Tuple.of(UUID.fromString(RunIds.next()), spec.tenantId(), spec.eventName(),
+                                EventJson.write(spec)))))
                 .map(ManualTriggerStore::first);
     }
 

@@ -3,6 +3,8 @@ package io.agenttriggers.api.persistence;
 import io.agenttriggers.api.config.ApiGatewayConfig;
 import io.agenttriggers.api.domain.ApiTrigger;
 import io.agenttriggers.api.domain.ApiTriggerSpec;
+import io.agenttriggers.api.domain.PathTemplate;
+import io.agenttriggers.api.domain.RouteClaim;
 import io.agenttriggers.api.domain.RouteTable;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,9 +16,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -43,7 +44,6 @@ public class RouteRegistry {
     private volatile RouteTable table = RouteTable.empty();
     private volatile long revision = -1;
     private final List<ApiTrigger> staticTriggers = new ArrayList<>();
-    private final Map<String, String> staticRoutes = new HashMap<>();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private long timer = -1;
 
@@ -56,8 +56,14 @@ public class RouteRegistry {
             if (t == null) {
                 throw new IllegalStateException("API trigger " + id + " in configuration is invalid: " + errors);
             }
+            for (ApiTrigger other : staticTriggers) {
+                if (RouteClaim.of(t).conflictsWith(RouteClaim.of(other))) {
+                    throw new IllegalStateException("API triggers " + other.id() + " and " + id + " in configuration "
+                            + "claim the same requests of " + t.method() + " " + t.path() + " (tenants "
+                            + other.tenantId() + ", " + t.tenantId() + ")");
+                }
+            }
             staticTriggers.add(t);
-            staticRoutes.put(t.method() + " " + t.template().shape(), id);
         });
         table = new RouteTable(staticTriggers);
         try {
@@ -86,9 +92,18 @@ public class RouteRegistry {
         return table;
     }
 
-    /** Owner id of a configuration-declared route, by {@code METHOD shape}, or null. */
-    public String staticOwner(String methodAndShape) {
-        return staticRoutes.get(methodAndShape);
+    /**
+     * For the store's route check: maps {@code METHOD path} of a registration of the tenant to the id of a
+     * configuration-declared route it conflicts with (see {@link RouteClaim#conflictsWith}), or null.
+     */
+    public Function<String, String> staticConflicts(String tenantId) {
+        return methodAndPath -> {
+            int space = methodAndPath.indexOf(' ');
+            RouteClaim claim = new RouteClaim(tenantId, methodAndPath.substring(0, space),
+                    PathTemplate.parse(methodAndPath.substring(space + 1)));
+            return staticTriggers.stream().filter(t -> claim.conflictsWith(RouteClaim.of(t))).map(ApiTrigger::id)
+                    .findFirst().orElse(null);
+        };
     }
 
     public List<ApiTrigger> staticTriggers() {

@@ -2,8 +2,10 @@ package io.agenttriggers.api.persistence;
 
 import io.agenttriggers.api.config.ApiGatewayConfig;
 import io.agenttriggers.api.domain.ApiTriggerSpec;
+import io.agenttriggers.api.domain.RouteClaim;
 import io.agenttriggers.common.declarative.DeclarativeFiles;
 import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -44,6 +46,9 @@ public class TriggerFile {
     @Inject
     RouteRegistry routes;
 
+    @Inject
+    OutboundUrlPolicy urls;
+
     /** The result of one reconciliation. */
     public record Applied(int created, int updated, int deleted, List<String> errors) {
     }
@@ -77,13 +82,16 @@ public class TriggerFile {
         for (int i = 0; i < entries.size(); i++) {
             ApiTriggerSpec spec = entries.get(i);
             List<FieldError> problems = new ArrayList<>();
-            spec.compile("file", 1, "file", problems);
+            spec.compile("file", 1, "file", urls, problems);
             for (FieldError problem : problems) {
                 errors.add("triggers[" + i + "]." + problem.field() + " " + problem.message());
             }
             if (!seen.add(spec.tenantId() + "/" + spec.nameOrDefault())) {
                 errors.add("triggers[" + i + "] repeats " + spec.tenantId() + "/" + spec.nameOrDefault());
             }
+        }
+        if (errors.isEmpty()) {
+            conflictsWithin(entries, errors);
         }
         if (!errors.isEmpty()) {
             return Uni.createFrom().item(new Applied(0, 0, 0, errors));
@@ -102,10 +110,29 @@ public class TriggerFile {
                 .map(ignored -> new Applied(counts[0], counts[1], counts[2], errors));
     }
 
+    /**
+     * Entries that would refuse each other, found before anything is written: the store would refuse the later one
+     * only after the earlier ones were applied, and the file is applied whole or not at all.
+     */
+    private static void conflictsWithin(List<ApiTriggerSpec> entries, List<String> errors) {
+        List<RouteClaim> claims = new ArrayList<>();
+        for (ApiTriggerSpec spec : entries) {
+            claims.add(spec.isEnabled() ? RouteClaim.of(spec) : null);
+        }
+        for (int i = 0; i < claims.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (claims.get(i) != null && claims.get(j) != null && claims.get(i).conflictsWith(claims.get(j))) {
+                    errors.add("triggers[" + i + "] claims requests of triggers[" + j + "]: " + claims.get(i).method()
+                            + " " + claims.get(i).template() + " and " + claims.get(j).template());
+                }
+            }
+        }
+    }
+
     private Uni<Void> upsert(ApiTriggerSpec spec, int[] counts, List<String> errors, Set<String> keep) {
         return store.findByName(spec.tenantId(), spec.nameOrDefault()).chain(found -> {
             if (found.isEmpty()) {
-                return store.create(spec, "file", routes::staticOwner)
+                return store.create(spec, "file", routes.staticConflicts(spec.tenantId()))
                         .invoke(created -> {
                             keep.add(created.id());
                             counts[0]++;
@@ -126,7 +153,7 @@ public class TriggerFile {
             if (EventJson.write(existing.spec()).equals(EventJson.write(spec))) {
                 return Uni.createFrom().voidItem();
             }
-            return store.update(existing.id(), spec, null, routes::staticOwner)
+            return store.update(existing.id(), spec, null, routes.staticConflicts(spec.tenantId()))
                     .invoke(u -> counts[1]++)
                     .onFailure().recoverWithItem(e -> {
                         errors.add(spec.tenantId() + "/" + spec.nameOrDefault() + ": " + describe(e));
@@ -138,7 +165,8 @@ public class TriggerFile {
 
     private static String describe(Throwable e) {
         if (e instanceof TriggerStore.RouteTaken taken) {
-            return "another trigger (" + taken.otherId + ") serves the same method and path";
+            // The file is the operator's, who may see every tenant's ids.
+            return "another route (" + taken.otherId + ") serves requests the same method and path would match";
         }
         if (e instanceof TriggerStore.NameTaken) {
             return "the name is taken";

@@ -1,10 +1,13 @@
 package io.agenttriggers.api.persistence;
 
+import io.agenttriggers.api.config.ApiGatewayConfig;
 import io.agenttriggers.api.domain.ApiTriggerSpec;
 import io.agenttriggers.api.domain.PathTemplate;
+import io.agenttriggers.api.domain.RouteClaim;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Query;
+import io.agenttriggers.common.quota.TenantQuota;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -34,6 +37,9 @@ public class TriggerStore {
     @Inject
     Pool pool;
 
+    @Inject
+    ApiGatewayConfig gateway;
+
     /** A stored trigger. */
     public record Stored(String id, ApiTriggerSpec spec, int version, String managedBy, OffsetDateTime createdAt,
             OffsetDateTime updatedAt) {
@@ -46,13 +52,18 @@ public class TriggerStore {
         }
     }
 
-    /** Thrown when another enabled trigger already serves the method and path shape. */
+    /**
+     * Thrown when another enabled trigger (or configured route) claims requests this one would serve; see
+     * {@link RouteClaim#conflictsWith}. {@code sameTenant} says whether the caller may be told {@code otherId}.
+     */
     public static class RouteTaken extends RuntimeException {
         public final String otherId;
+        public final boolean sameTenant;
 
-        public RouteTaken(String otherId) {
+        public RouteTaken(String otherId, boolean sameTenant) {
             super(null, null, false, false);
             this.otherId = otherId;
+            this.sameTenant = sameTenant;
         }
     }
 
@@ -67,13 +78,14 @@ public class TriggerStore {
     }
 
     /**
-     * Creates a trigger. {@code staticRoutes} maps a {@code METHOD shape} of the routes declared in configuration to
-     * their ids: registrations cannot take those either.
+     * Creates a trigger. {@code staticRoutes} maps a {@code METHOD path} to the id of a route declared in
+     * configuration that it conflicts with (or null): registrations cannot take those either.
      */
     public Uni<Stored> create(ApiTriggerSpec spec, String managedBy, Function<String, String> staticRoutes) {
         UUID id = UUID.fromString(RunIds.next());
         String config = EventJson.write(spec);
         return pool.withTransaction(tx -> lockAndCheck(tx, id, spec, staticRoutes)
+                .chain(() -> quota(tx, spec.tenantId(), managedBy))
                 .chain(() -> tx.preparedQuery("insert into api.triggers (id, tenant_id, name, method, path, enabled, "
                                 + "version, managed_by, config) values ($1, $2, $3, $4, $5, $6, 1, $7, "
                                 + "cast(cast($8 as text) as jsonb)) on conflict (tenant_id, name) do nothing")
@@ -83,6 +95,19 @@ public class TriggerStore {
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().failure(new NameTaken()) : bump(tx))
                 .chain(() -> find(tx, id.toString())))
                 .map(Optional::orElseThrow);
+    }
+
+    /**
+     * The tenant's trigger quota, for creates through the API (the declarative file's triggers count but are never
+     * refused). The registry lock, held since {@link #lockAndCheck}, already serializes creates.
+     */
+    private Uni<Void> quota(SqlClient tx, String tenantId, String managedBy) {
+        if ("file".equals(managedBy)) {
+            return Uni.createFrom().voidItem();
+        }
+        return new TenantQuota("api.triggers", "API triggers",
+                "select count(*) from api.triggers where tenant_id = $1", gateway.maxApiTriggersPerTenant(),
+                "triggers.api-gateway.max-api-triggers-per-tenant").checkHeld(tx, tenantId);
     }
 
     /** Replaces a trigger's registration; {@code expectedVersion} (If-Match) guards against lost updates. */
@@ -177,24 +202,32 @@ public class TriggerStore {
         return tx.query("update api.registry set revision = revision + 1 where id = 1").execute().replaceWithVoid();
     }
 
-    /** Under the registry lock: fails with {@link RouteTaken} when an enabled trigger serves the same route. */
+    /**
+     * Under the registry lock: fails with {@link RouteTaken} when an enabled trigger's claim conflicts with this one
+     * (an overlap across tenants, the same shape within one). {@code staticRoutes} answers, for
+     * {@code METHOD path}, the id of a configured route it conflicts with; those never change at run time.
+     */
     private static Uni<Void> lockAndCheck(SqlClient tx, UUID self, ApiTriggerSpec spec,
             Function<String, String> staticRoutes) {
         if (!spec.isEnabled()) {
             return lock(tx);
         }
-        String key = spec.methodOrDefault() + " " + PathTemplate.parse(spec.path()).shape();
-        String staticOwner = staticRoutes.apply(key);
+        RouteClaim mine = RouteClaim.of(spec);
+        String staticOwner = staticRoutes.apply(mine.method() + " " + mine.template().text());
         if (staticOwner != null) {
-            return Uni.createFrom().failure(new RouteTaken(staticOwner));
+            // Configured routes belong to the operator: their ids are not for tenants.
+            return Uni.createFrom().failure(new RouteTaken(staticOwner, false));
         }
         return lock(tx)
-                .chain(() -> tx.preparedQuery("select id, method, path from api.triggers where enabled and id <> $1 "
-                        + "and method = $2").execute(Tuple.of(self, spec.methodOrDefault())))
+                .chain(() -> tx.preparedQuery("select id, tenant_id, method, path from api.triggers where enabled "
+                        + "and id <> $1 and method = $2").execute(Tuple.of(self, spec.methodOrDefault())))
                 .chain(rows -> {
                     for (Row r : rows) {
-                        if ((r.getString("method") + " " + PathTemplate.parse(r.getString("path")).shape()).equals(key)) {
-                            return Uni.createFrom().failure(new RouteTaken(r.getUUID("id").toString()));
+                        RouteClaim theirs = new RouteClaim(r.getString("tenant_id"), r.getString("method"),
+                                PathTemplate.parse(r.getString("path")));
+                        if (mine.conflictsWith(theirs)) {
+                            return Uni.createFrom().failure(new RouteTaken(r.getUUID("id").toString(),
+                                    mine.sameTenant(theirs)));
                         }
                     }
                     return Uni.createFrom().voidItem();

@@ -53,7 +53,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response invalidJson(JsonProcessingException e, UriInfo uri) {
         // The parser message holds a fragment of the client's own input, never server internals.
-        String detail = "The body is not valid JSON: " + e.getOriginalMessage();
+        String detail = "The body is not valid JSON: " + clip(e.getOriginalMessage());
         return respond(400, "invalid_json", "Bad request", detail, uri, List.of(), Map.of());
     }
 
@@ -62,16 +62,59 @@ public class ProblemMappers {
     public Response mismatchedInput(com.fasterxml.jackson.databind.exc.MismatchedInputException e, UriInfo uri) {
         String detail;
         if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
-            detail = "Unknown field '" + u.getPropertyName() + "'" + (u.getKnownPropertyIds() == null ? ""
+            detail = "Unknown field '" + clip(u.getPropertyName()) + "'" + (u.getKnownPropertyIds() == null ? ""
                     : "; known fields: " + u.getKnownPropertyIds());
         } else {
             String path = e.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
-            detail = "The body does not have the expected shape" + (path.isEmpty() ? "" : " at '" + path + "'")
-                    + ": " + e.getOriginalMessage();
+            // Jackson's own message names Java types and echoes the sender's value; say what is expected instead.
+            detail = "The body does not have the expected shape" + (path.isEmpty() ? "" : " at '" + clip(path) + "'")
+                    + ": expected " + expected(e.getTargetType());
         }
         return respond(400, "invalid_json", "Bad request", detail, uri, List.of(), Map.of());
+    }
+
+    /** What a JSON value of {@code type} looks like, in the API's words rather than Java's. */
+    static String expected(Class<?> type) {
+        if (type == null) {
+            return "a value of another type";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString).toList();
+        }
+        if (java.time.Duration.class.isAssignableFrom(type)) {
+            return "an ISO-8601 duration such as \"PT30S\"";
+        }
+        if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+            return "an RFC 3339 timestamp such as \"2026-01-31T12:00:00Z\"";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class || type == java.math.BigInteger.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != char.class) {
+            return "a number";
+        }
+        if (CharSequence.class.isAssignableFrom(type) || type == char.class || type == Character.class
+                || type == java.net.URI.class || type == java.util.UUID.class) {
+            return "a string";
+        }
+        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    /** Client-supplied text echoed in a detail stays short: a detail is read by people, not replayed. */
+    public static String clip(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= 120 ? text : text.substring(0, 120) + "…";
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })

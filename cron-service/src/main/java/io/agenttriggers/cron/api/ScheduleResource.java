@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.event.TriggerEvent;
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.page.Page;
 import io.agenttriggers.common.problem.IfMatch;
 import io.agenttriggers.common.problem.Problem.FieldError;
@@ -86,6 +87,9 @@ public class ScheduleResource {
 
     @Inject
     SecurityIdentity identity;
+
+    @Inject
+    OutboundUrlPolicy urls;
 
     @Inject
     MeterRegistry registry;
@@ -323,11 +327,11 @@ public class ScheduleResource {
         return ProblemException.notFound("schedule_not_found", "No schedule " + id);
     }
 
-    static CronExpression check(ScheduleSpec spec) {
+    private CronExpression check(ScheduleSpec spec) {
         if (spec == null) {
             throw ProblemException.badRequest("empty_body", "Send the schedule as JSON");
         }
-        List<FieldError> errors = spec.check();
+        List<FieldError> errors = spec.check(urls);
         if (!errors.isEmpty()) {
             throw new ProblemException(422, "invalid_schedule", "Invalid schedule",
                     "The schedule has " + errors.size() + " invalid field(s)", errors);

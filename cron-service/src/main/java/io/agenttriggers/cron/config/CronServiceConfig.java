@@ -37,4 +37,8 @@ public interface CronServiceConfig {
 
     /** Declarative YAML file of schedules, reconciled at start (empty = none). */
     Optional<String> schedulesFile();
+
+    /** Most schedules one tenant may hold, all clusters together (the file's count; only API creates are refused). */
+    @WithDefault("1000")
+    int maxSchedulesPerTenant();
 }

@@ -3,6 +3,7 @@ package io.agenttriggers.cron.domain;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agenttriggers.common.event.DispatchOptions;
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -56,7 +57,8 @@ public record ScheduleSpec(String tenantId, String name, String eventName, Strin
         return CronExpression.parse(expression, timezone);
     }
 
-    public List<FieldError> check() {
+    /** Every problem of the registration, its fallback URL against the outbound policy included. */
+    public List<FieldError> check(OutboundUrlPolicy urls) {
         List<FieldError> errors = new ArrayList<>();
         if (tenantId == null || !IDENTIFIER.matcher(tenantId).matches()) {
             errors.add(new FieldError("tenantId", "is required: 1-128 letters, digits, '.', '_', ':' or '-'"));
@@ -94,10 +96,7 @@ public record ScheduleSpec(String tenantId, String name, String eventName, Strin
             errors.add(new FieldError("endAt", "must be after startAt"));
         }
         if (options != null && options.fallback() != null) {
-            String url = options.fallback().url();
-            if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
-                errors.add(new FieldError("options.fallback.url", "must be an http or https URL"));
-            }
+            urls.check("options.fallback.url", options.fallback().url(), errors);
         }
         if (governance != null) {
             if (governance.cooldown() != null && (governance.cooldown().isNegative()

@@ -23,8 +23,14 @@ public class EventPublisher {
     @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 20_000)
     MutinyEmitter<CloudEvent> inbound;
 
+    /**
+     * Longer than the producer's own bound (max.block.ms 5 s + delivery.timeout.ms 12 s) and a buffered wait, so the
+     * producer answers first; a fire published late anyway carries its fire time's dedup key and runs once.
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     public Uni<Void> publish(TriggerEvent event) {
         return KafkaSend.send(inbound, TriggerEventCodec.toCloudEvent(event), event.partitionKey())
-                .ifNoItem().after(Duration.ofSeconds(15)).fail();
+                .ifNoItem().after(TIMEOUT).fail();
     }
 }

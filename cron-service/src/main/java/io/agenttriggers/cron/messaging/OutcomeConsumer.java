@@ -9,14 +9,19 @@ import io.cloudevents.CloudEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Records the end of each schedule's runs (one consumer group for all replicas): the overlap policies look at it,
- * and a buffered fire becomes due when the run it waited for ends.
+ * and a buffered fire becomes due when the run it waited for ends. A record that is not an outcome is skipped here
+ * (governance's feedback consumer dead-letters it).
  */
 @ApplicationScoped
 public class OutcomeConsumer {
+
+    private static final Logger LOG = Logger.getLogger(OutcomeConsumer.class);
 
     @Inject
     ScheduleStore store;
@@ -35,6 +40,10 @@ public class OutcomeConsumer {
         if (!"cron".equals(outcome.triggerType())) {
             return Uni.createFrom().voidItem();
         }
-        return store.runFinished(outcome.runId(), outcome.status().wire());
+        // PostgreSQL away is a failure that passes: retried, the record not acknowledged until it is recorded.
+        return store.runFinished(outcome.runId(), outcome.status().wire())
+                .onFailure().invoke(e -> LOG.warnf("Recording the end of cron run %s failed, retrying: %s",
+                        outcome.runId(), e.toString()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10)).indefinitely();
     }
 }

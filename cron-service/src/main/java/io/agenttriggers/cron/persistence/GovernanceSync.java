@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.problem.ProblemException;
+import io.agenttriggers.common.quota.TenantQuotaExceeded;
 import io.agenttriggers.common.security.AuthConfig;
 import io.agenttriggers.cron.client.GovernanceApi;
 import io.agenttriggers.cron.domain.ScheduleSpec;
@@ -56,6 +57,15 @@ public class GovernanceSync {
                                 throw new ProblemException(422, "invalid_governance", "Invalid governance block",
                                         "governance-service refused the schedule's limits: "
                                                 + response.readEntity(String.class));
+                            }
+                            if (status == 409) {
+                                // The tenant's policy quota: the schedule's own policy counts towards it.
+                                JsonNode problem = read(response.readEntity(String.class));
+                                if (TenantQuotaExceeded.CODE.equals(problem.path("code").asText())) {
+                                    throw new ProblemException(409, TenantQuotaExceeded.CODE,
+                                            "Tenant quota exceeded", "governance-service refused the schedule's "
+                                                    + "limits: " + problem.path("detail").asText());
+                                }
                             }
                             if (status != 200 && status != 201) {
                                 throw unavailable(new IllegalStateException("governance answered " + status));

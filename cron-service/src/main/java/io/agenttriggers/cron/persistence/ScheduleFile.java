@@ -2,6 +2,7 @@ package io.agenttriggers.cron.persistence;
 
 import io.agenttriggers.common.declarative.DeclarativeFiles;
 import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.cron.config.CronServiceConfig;
 import io.agenttriggers.cron.domain.CronExpression;
@@ -50,6 +51,9 @@ public class ScheduleFile {
     @Inject
     Firer firer;
 
+    @Inject
+    OutboundUrlPolicy urls;
+
     /** The result of one reconciliation. */
     public record Applied(int created, int updated, int deleted, List<String> errors) {
     }
@@ -81,7 +85,7 @@ public class ScheduleFile {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             ScheduleSpec spec = entries.get(i);
-            for (FieldError problem : spec.check()) {
+            for (FieldError problem : spec.check(urls)) {
                 errors.add("schedules[" + i + "]." + problem.field() + " " + problem.message());
             }
             if (spec.name() == null) {

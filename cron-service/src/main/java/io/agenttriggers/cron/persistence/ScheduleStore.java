@@ -3,6 +3,7 @@ package io.agenttriggers.cron.persistence;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Query;
+import io.agenttriggers.common.quota.TenantQuota;
 import io.agenttriggers.cron.domain.ScheduleSpec;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -56,14 +57,28 @@ public class ScheduleStore {
 
     /** With a chosen id (the jitter depends on it, so the caller computes the due time with the same id). */
     public Uni<Stored> create(UUID id, ScheduleSpec spec, String managedBy, Instant next, Instant due) {
-        return pool.preparedQuery("insert into cron.schedules (id, tenant_id, event_name, version, managed_by, config, "
-                        + "enabled, next_fire_at, due_at, cluster) values ($1, $2, $3, 1, $4, cast(cast($5 as text) as "
-                        + "jsonb), $6, $7, $8, $9) returning " + COLUMNS)
-                .execute(Tuple.tuple().addUUID(id).addString(spec.tenantId()).addString(spec.eventName())
-                        .addString(managedBy).addString(EventJson.write(spec)).addBoolean(spec.isEnabled())
-                        .addOffsetDateTime(odt(next)).addOffsetDateTime(spec.isEnabled() ? odt(due) : null)
-                        .addString(config.cluster()))
+        return pool.withTransaction(tx -> quota(tx, spec.tenantId(), managedBy)
+                .chain(() -> tx.preparedQuery("insert into cron.schedules (id, tenant_id, event_name, version, "
+                                + "managed_by, config, enabled, next_fire_at, due_at, cluster) values ($1, $2, $3, 1, $4, "
+                                + "cast(cast($5 as text) as jsonb), $6, $7, $8, $9) returning " + COLUMNS)
+                        .execute(Tuple.tuple().addUUID(id).addString(spec.tenantId()).addString(spec.eventName())
+                                .addString(managedBy).addString(EventJson.write(spec)).addBoolean(spec.isEnabled())
+                                .addOffsetDateTime(odt(next)).addOffsetDateTime(spec.isEnabled() ? odt(due) : null)
+                                .addString(config.cluster()))))
                 .map(rows -> map(rows.iterator().next()));
+    }
+
+    /**
+     * The tenant's schedule quota (every cluster's schedules of the tenant count), for creates through the API; the
+     * declarative file's schedules are the operator's and are not refused.
+     */
+    private Uni<Void> quota(SqlClient tx, String tenantId, String managedBy) {
+        if ("file".equals(managedBy)) {
+            return Uni.createFrom().voidItem();
+        }
+        return new TenantQuota("cron.schedules", "schedules",
+                "select count(*) from cron.schedules where tenant_id = $1", config.maxSchedulesPerTenant(),
+                "triggers.cron-service.max-schedules-per-tenant").check(tx, tenantId);
     }
 
     /** Replaces the registration and the next fire time (the firing history stays). */

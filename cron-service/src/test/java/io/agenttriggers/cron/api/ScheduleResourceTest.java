@@ -12,10 +12,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerEventCodec;
@@ -180,6 +183,35 @@ class ScheduleResourceTest {
                 .body("errors.field", hasItem("timezone"))
                 .body("errors.field", hasItem("jitterSeconds"));
         given().contentType("application/json").body("{}").post("/api/v1/cron/validate").then().statusCode(401);
+    }
+
+    @Test
+    void aFallbackAimedInwardIsAFieldErrorOfTheSame422() {
+        String schedule = "{\"tenantId\":\"" + tenant() + "\",\"eventName\":\"x\",\"expression\":\"@daily\","
+                + "\"jitterSeconds\":-1,\"options\":{\"fallback\":{\"url\":\"%s\",\"strategy\":\"on_failure\"}}}";
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body(schedule.formatted("http://169.254.169.254/latest/meta-data"))
+                .post("/api/v1/schedules")
+                .then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("code", is("invalid_schedule"))
+                .body("errors.field", hasItem("jitterSeconds"))
+                .body("errors.find { it.field == 'options.fallback.url' }.message", allOf(
+                        startsWith("points at 169.254.169.254, a link-local address (the cloud metadata service)"),
+                        containsString("refused unless triggers.outbound.allow lists them")));
+        for (String url : new String[] { "http://10.0.0.7/run", "http://[fd00::1]/run", "http://app.localhost/run",
+            "http://user@hooks.example.com/run", "file:///etc/passwd" }) {
+            given().header("Authorization", ADMIN).contentType("application/json").body(schedule.formatted(url))
+                    .post("/api/v1/schedules")
+                    .then().statusCode(422)
+                    .body("errors.field", hasItem("options.fallback.url"));
+        }
+        // Only the fallback wrong: a public URL in the same schedule leaves jitterSeconds as the one error.
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body(schedule.formatted("https://hooks.example.com/fallback"))
+                .post("/api/v1/schedules")
+                .then().statusCode(422)
+                .body("errors.field", org.hamcrest.Matchers.contains("jitterSeconds"));
     }
 
     @Test

@@ -137,5 +137,6 @@ class DockerComposeTest {
         assertThat(envName("mp.messaging.incoming.\"triggers.inbound\".topic"))
                 .isEqualTo("MP_MESSAGING_INCOMING__TRIGGERS_INBOUND__TOPIC");
         assertThat(envName("amqp-host")).isEqualTo("AMQP_HOST");
+        assertThat(envName("triggers.outbound.allow")).isEqualTo("TRIGGERS_OUTBOUND_ALLOW");
     }
 }

@@ -181,6 +181,8 @@ final class StackProcesses {
                 p.put(channel("outgoing", "triggers.outcomes"), TOPICS.get("triggers.outcomes"));
                 p.put(channel("outgoing", "triggers.dlq"), TOPICS.get("triggers.dlq"));
                 p.put("quarkus.rest-client.agent-runtime.url", url("runtime-simulator"));
+                // The simulator listens on loopback, which the outbound URL policy refuses unless allowed.
+                p.put("triggers.outbound.allow", "127.0.0.1");
             }
             default -> {
             }

@@ -10,6 +10,7 @@ import io.agenttriggers.governance.config.GovernanceConfig;
 import io.agenttriggers.governance.messaging.DecisionStream;
 import io.agenttriggers.governance.persistence.DecisionLog;
 import io.agenttriggers.governance.persistence.DecisionLog.DecisionRecord;
+import io.agenttriggers.governance.persistence.PolicyCache;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -46,6 +47,9 @@ public class DecisionsResource {
     GovernanceConfig config;
 
     @Inject
+    PolicyCache cache;
+
+    @Inject
     SecurityIdentity identity;
 
     @GET
@@ -58,7 +62,8 @@ public class DecisionsResource {
         int size = Page.limit(limit);
         DecisionLog.Filter filter = filter(identity, tenantId, eventName, verdict, reason, from, to);
         String after = Page.decode(cursor, RunIds::isRunId);
-        return decisions.list(filter, after, size + 1).map(rows -> Page.of(rows, size, DecisionRecord::runId));
+        return decisions.list(filter, after, size + 1).chain(rows -> redaction(filter.tenants().isPresent())
+                .map(r -> Page.of(rows.stream().map(r::apply).toList(), size, DecisionRecord::runId)));
     }
 
     @GET
@@ -66,19 +71,25 @@ public class DecisionsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Live decisions (Server-Sent Events)", description = "Every decision from now on, from "
-            + "every replica, filtered like the list (tenantId, eventName, verdict, reason). The server ends a "
+            + "every replica, filtered like the list (tenantId, eventName, verdict, reason). To a token scoped to "
+            + "tenants, global policies appear as (global), without id, version or detail. The server ends a "
             + "stream after triggers.governance.stream-max-duration; clients reconnect.")
     public Multi<DecisionRecord> stream(@QueryParam("tenantId") String tenantId,
             @QueryParam("eventName") String eventName, @QueryParam("verdict") String verdict,
             @QueryParam("reason") String reason) {
         DecisionLog.Filter f = filter(identity, tenantId, eventName, verdict, reason, null, null);
-        return stream.decisions()
+        boolean scoped = f.tenants().isPresent();
+        Multi<DecisionRecord> live = stream.decisions()
                 .filter(d -> f.tenants().map(t -> t.contains(d.tenantId())).orElse(true))
                 .filter(d -> f.tenantId() == null || f.tenantId().equals(d.tenantId()))
                 .filter(d -> f.eventName() == null || f.eventName().equals(d.eventName()))
                 .filter(d -> f.verdict() == null || f.verdict().equals(d.verdict()))
-                .filter(d -> f.reason() == null || f.reason().equals(d.reason()))
-                .select().first(config.streamMaxDuration());
+                .filter(d -> f.reason() == null || f.reason().equals(d.reason()));
+        if (scoped) {
+            // Per decision: a policy created after the stream opened is judged by the set as it is now.
+            live = live.onItem().transformToUniAndConcatenate(d -> redaction(true).map(r -> r.apply(d)));
+        }
+        return live.select().first(config.streamMaxDuration());
     }
 
     @GET
@@ -88,9 +99,16 @@ public class DecisionsResource {
         if (!RunIds.isRunId(runId)) {
             throw ProblemException.badRequest("invalid_run_id", "A run id is a UUIDv7");
         }
+        boolean scoped = TenantScope.restriction(identity).isPresent();
         return decisions.find(runId).map(found -> found
                 .filter(d -> TenantScope.allows(identity, d.tenantId()))
-                .orElseThrow(() -> ProblemException.notFound("decision_not_found", "No decision for run " + runId)));
+                .orElseThrow(() -> ProblemException.notFound("decision_not_found", "No decision for run " + runId)))
+                .chain(d -> redaction(scoped).map(r -> r.apply(d)));
+    }
+
+    /** Global policies as the caller may see them (see {@link PolicyRedaction}). */
+    private Uni<PolicyRedaction> redaction(boolean scoped) {
+        return cache.current().map(policies -> PolicyRedaction.of(scoped, policies));
     }
 
     static DecisionLog.Filter filter(SecurityIdentity identity, String tenantId, String eventName, String verdict,
@@ -102,9 +120,9 @@ public class DecisionsResource {
             try {
                 RejectionReason.fromWire(reason);
             } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("invalid_reason", "reason is one of denied, rate_limited, "
-                        + "concurrency_limited, cooldown, quota_exhausted, budget_exhausted, circuit_open, "
-                        + "governance_unavailable");
+                throw ProblemException.badRequest("invalid_reason", "reason is one of " + java.util.Arrays
+                        .stream(RejectionReason.values()).map(RejectionReason::wire)
+                        .collect(java.util.stream.Collectors.joining(", ")));
             }
         }
         if (tenantId != null) {

@@ -9,6 +9,8 @@ import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.Roles;
 import io.agenttriggers.common.security.TenantScope;
 import io.agenttriggers.governance.domain.PolicyEngine;
+import io.agenttriggers.governance.domain.Verdict;
+import io.agenttriggers.governance.persistence.PolicyCache;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -34,6 +36,9 @@ public class EvaluateResource {
     PolicyEngine engine;
 
     @Inject
+    PolicyCache cache;
+
+    @Inject
     SecurityIdentity identity;
 
     /** The would-be decision. */
@@ -47,14 +52,24 @@ public class EvaluateResource {
     @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Dry-run the policies against a sample event", description = "Answers the verdict, the "
-            + "deciding policy, the reason and retryAfter, and every matching policy. Consumes nothing.")
+            + "deciding policy, the reason and retryAfter, and every matching policy. Consumes nothing. To a token "
+            + "scoped to tenants, global policies appear as (global), without id, version or detail.")
     public Uni<Evaluation> evaluate(EvaluateRequest request) {
         TriggerEvent event = event(request);
         TenantScope.check(identity, event.tenantId());
-        return engine.dryRun(event).map(d -> new Evaluation(d.verdict().verdict(),
-                d.verdict().reason() == null ? null : d.verdict().reason().wire(), d.verdict().policyId(),
-                d.verdict().policyName(), d.verdict().policyVersion(), d.verdict().detail(), d.verdict().retryAfter(),
-                d.verdict().degraded(), d.matched(), d.conditionErrors()));
+        boolean scoped = TenantScope.restriction(identity).isPresent();
+        // The set is read after the dry run: it only moves forward, so it knows every policy the run used.
+        return engine.dryRun(event).chain(d -> cache.current()
+                .map(policies -> evaluation(d, event.tenantId(), PolicyRedaction.of(scoped, policies))));
+    }
+
+    private static Evaluation evaluation(PolicyEngine.Decision d, String tenantId, PolicyRedaction redaction) {
+        Verdict v = d.verdict();
+        boolean shown = redaction.showsPolicy(v.policyId());
+        return new Evaluation(v.verdict(), v.reason() == null ? null : v.reason().wire(),
+                shown ? v.policyId() : null, shown ? v.policyName() : PolicyRedaction.GLOBAL,
+                shown ? v.policyVersion() : 0, redaction.detail(tenantId, v.policyId(), v.detail()), v.retryAfter(),
+                v.degraded(), redaction.entries(tenantId, d.matched()), redaction.entries(tenantId, d.conditionErrors()));
     }
 
     static TriggerEvent event(EvaluateRequest r) {

@@ -2,6 +2,7 @@ package io.agenttriggers.governance.api;
 
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Page;
+import io.agenttriggers.common.problem.IfMatch;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.Roles;
@@ -96,7 +97,7 @@ public class PoliciesResource {
             + "version you read to refuse lost updates (412). The tenant never changes.")
     public Uni<Response> update(@PathParam("id") String id, PolicySpec request, @HeaderParam("If-Match") String ifMatch) {
         PolicySpec spec = validated(request);
-        Integer expected = expectedVersion(ifMatch);
+        Integer expected = IfMatch.version(ifMatch);
         return visible(id).chain(existing -> {
             refuseFileManaged(existing);
             if (!Objects.equals(existing.spec().tenantId(), spec.tenantId())) {
@@ -198,14 +199,4 @@ public class PoliciesResource {
                 + (spec.tenantId() == null ? " exists" : ""));
     }
 
-    private static Integer expectedVersion(String ifMatch) {
-        if (ifMatch == null) {
-            return null;
-        }
-        String v = ifMatch.replace("W/", "").replace("\"", "").trim();
-        if (!v.matches("[0-9]{1,9}")) {
-            throw ProblemException.badRequest("invalid_if_match", "If-Match holds the version number you read");
-        }
-        return Integer.valueOf(v);
-    }
 }

@@ -54,4 +54,12 @@ public interface GovernanceConfig {
     /** How long live-stream subscribers may stay connected before the server closes the stream (they reconnect). */
     @WithDefault("PT30M")
     Duration streamMaxDuration();
+
+    /** Most policies one tenant may hold (every event is checked against all of them; the file's count too). */
+    @WithDefault("200")
+    int maxPoliciesPerTenant();
+
+    /** Most global policies (no tenant; they apply to every tenant's events). */
+    @WithDefault("1000")
+    int maxGlobalPolicies();
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** A policy ready to evaluate: globs and CEL compiled once, when the policy set changes. */
 public final class CompiledPolicy {
@@ -72,15 +73,33 @@ public final class CompiledPolicy {
         return PolicySpec.DENY.equals(spec.action());
     }
 
+    /** Whether evaluating this policy's expressions may take long enough that it belongs off the event loop. */
+    public boolean costly() {
+        return condition != null && condition.costly() || Stream.of(rateKey, quotaKey, budgetKey, concurrencyKey,
+                breakerKey).anyMatch(k -> k != null && k.costly());
+    }
+
     public boolean failOpen() {
         return PolicySpec.FAIL_OPEN.equals(spec.onUnavailable());
     }
 
-    /** What a match attempt found: whether it matched, and why not when a condition could not be evaluated. */
-    public record MatchResult(boolean matches, String error) {
+    /**
+     * What a match attempt found: whether it matched, and why not when a condition could not be evaluated;
+     * {@code failsClosed} when the sandbox stopped the condition and the policy fails closed, so the event must be
+     * rejected rather than let past a policy that might have applied.
+     */
+    public record MatchResult(boolean matches, String error, boolean failsClosed) {
+
+        MatchResult(boolean matches, String error) {
+            this(matches, error, false);
+        }
     }
 
-    /** Whether the policy applies to the event. A condition that cannot be evaluated does not match. */
+    /**
+     * Whether the policy applies to the event. A condition that cannot be evaluated on the event (a missing field)
+     * does not match; one the sandbox stopped follows the policy's {@code onUnavailable}: a fail-open policy does not
+     * apply, a fail-closed one rejects the event.
+     */
     public MatchResult match(TriggerEvent event, Map<String, Object> activation) {
         if (!spec.isEnabled()) {
             return new MatchResult(false, null);
@@ -97,8 +116,8 @@ public final class CompiledPolicy {
         if (condition != null) {
             try {
                 return new MatchResult(condition.test(activation), null);
-            } catch (IllegalStateException e) {
-                return new MatchResult(false, e.getMessage());
+            } catch (EventCel.EvaluationError e) {
+                return new MatchResult(false, e.getMessage(), e.limitExceeded() && !failOpen());
             }
         }
         return new MatchResult(true, null);

@@ -1,15 +1,11 @@
 package io.agenttriggers.governance.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.CelValidationException;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
-import dev.cel.compiler.CelCompiler;
-import dev.cel.compiler.CelCompilerFactory;
-import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
-import dev.cel.runtime.CelRuntimeFactory;
+import io.agenttriggers.common.cel.CelEvaluationFailure;
+import io.agenttriggers.common.cel.CelProgram;
+import io.agenttriggers.common.cel.CelSandbox;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.json.JsonValues;
 import java.util.LinkedHashMap;
@@ -19,51 +15,32 @@ import java.util.Map;
  * CEL over one event, as {@code event}: {@code id}, {@code tenantId}, {@code type} (trigger type), {@code eventName},
  * {@code source}, {@code focus}, {@code dedupKey}, {@code time} (ISO-8601), {@code payload} and {@code headers}. A
  * policy's {@code match.condition} is a boolean expression; a limit's {@code key} may be an expression whose value
- * (any type, as a string) names the bucket, e.g. {@code event.payload.repository.full_name}. CEL has no loops or side
- * effects, so evaluation is bounded by the (bounded) event.
+ * (any type, as a string) names the bucket, e.g. {@code event.payload.repository.full_name}. Compiled and evaluated
+ * in the {@link CelSandbox}: every evaluation is bounded in iterations and cost whatever the event carries.
  */
 public final class EventCel {
 
-    public static final int MAX_LENGTH = 4096;
+    public static final int MAX_LENGTH = CelSandbox.MAX_LENGTH;
+    /** Expressions estimated above this many cost units make the policy set's evaluation move off the event loop. */
+    static final long INLINE_COST = 2_000;
 
     /** What an expression is for. */
     public enum Kind {
         CONDITION, KEY
     }
 
-    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
-            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
-            .addLibraries(dev.cel.extensions.CelExtensions.strings())
-            .addVar("event", MapType.create(SimpleType.STRING, SimpleType.DYN))
-            .build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
-            .addLibraries(dev.cel.extensions.CelExtensions.strings())
-            .build();
+    private static final CelSandbox SANDBOX = CelSandbox.of(Map.of(
+            "event", MapType.create(SimpleType.STRING, SimpleType.DYN)));
 
-    private final String expression;
-    private final CelRuntime.Program program;
+    private final CelProgram program;
 
-    private EventCel(String expression, CelRuntime.Program program) {
-        this.expression = expression;
+    private EventCel(CelProgram program) {
         this.program = program;
     }
 
-    /** Compiles the expression; throws {@link IllegalArgumentException} with CEL's message when it is not valid. */
+    /** Compiles the expression; throws {@link IllegalArgumentException} saying why it cannot be used. */
     public static EventCel compile(String expression, Kind kind) {
-        if (expression.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("an expression is at most " + MAX_LENGTH + " characters");
-        }
-        try {
-            CelAbstractSyntaxTree ast = COMPILER.compile(expression).getAst();
-            if (kind == Kind.CONDITION && !ast.getResultType().equals(SimpleType.BOOL)
-                    && !ast.getResultType().equals(SimpleType.DYN)) {
-                throw new IllegalArgumentException("a condition must be a boolean expression, not "
-                        + ast.getResultType().name());
-            }
-            return new EventCel(expression, RUNTIME.createProgram(ast));
-        } catch (CelValidationException | CelEvaluationException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        return new EventCel(SANDBOX.compile(expression, kind == Kind.CONDITION));
     }
 
     /** The event as CEL sees it; build once per event and share between expressions. */
@@ -86,13 +63,16 @@ public final class EventCel {
         return Map.of("event", e);
     }
 
-    /** True, false, or an {@link IllegalStateException} naming why the condition could not give a boolean. */
+    /**
+     * True, false, or an {@link EvaluationError} naming why the condition gave no boolean (and whether a sandbox
+     * limit stopped it).
+     */
     public boolean test(Map<String, Object> activation) {
         Object result = eval(activation);
         if (result instanceof Boolean b) {
             return b;
         }
-        throw new IllegalStateException("the condition gave " + result + ", not a boolean");
+        throw new EvaluationError("the condition gave " + result + ", not a boolean", false);
     }
 
     /** The expression's value as a string, for a limit key. */
@@ -104,17 +84,37 @@ public final class EventCel {
     private Object eval(Map<String, Object> activation) {
         try {
             return program.eval(activation);
-        } catch (CelEvaluationException e) {
-            throw new IllegalStateException("'" + expression + "' could not be evaluated: " + e.getMessage(), e);
+        } catch (CelEvaluationFailure e) {
+            throw new EvaluationError("'" + program.expression() + "' could not be evaluated: " + e.getMessage(),
+                    e.limitExceeded());
         }
     }
 
     public String expression() {
-        return expression;
+        return program.expression();
+    }
+
+    /** Whether an evaluation may take long enough that it belongs off the event loop. */
+    public boolean costly() {
+        return program.estimatedCost() > INLINE_COST;
     }
 
     static Object toJava(JsonNode node) {
         return JsonValues.toJava(node, com.google.protobuf.NullValue.NULL_VALUE);
     }
 
+    /** An expression that gave no usable value; {@code limitExceeded} when the sandbox stopped it. */
+    public static final class EvaluationError extends IllegalStateException {
+
+        private final boolean limitExceeded;
+
+        EvaluationError(String message, boolean limitExceeded) {
+            super(message);
+            this.limitExceeded = limitExceeded;
+        }
+
+        public boolean limitExceeded() {
+            return limitExceeded;
+        }
+    }
 }

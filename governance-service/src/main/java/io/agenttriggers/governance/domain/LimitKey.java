@@ -40,6 +40,11 @@ public final class LimitKey {
         return value.length() > MAX_KEY ? value.substring(0, MAX_KEY) : value;
     }
 
+    /** Whether the key is an expression that may take long enough that it belongs off the event loop. */
+    public boolean costly() {
+        return expression != null && expression.costly();
+    }
+
     public String spec() {
         return spec;
     }

@@ -1,6 +1,7 @@
 package io.agenttriggers.governance.domain;
 
 import io.agenttriggers.common.event.TriggerEvent;
+import io.agenttriggers.common.logging.LogThrottle;
 import io.agenttriggers.common.run.RejectionReason;
 import io.agenttriggers.governance.config.GovernanceConfig;
 import io.agenttriggers.governance.domain.CompiledPolicy.Plan;
@@ -8,6 +9,9 @@ import io.agenttriggers.governance.persistence.GovernanceState;
 import io.agenttriggers.governance.persistence.PolicyCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -32,6 +36,9 @@ import org.jboss.logging.Logger;
 public class PolicyEngine {
 
     private static final Logger LOG = Logger.getLogger(PolicyEngine.class);
+
+    /** Events that trip a condition's limits can come in floods: one log line a minute per policy. */
+    private final LogThrottle conditionLimitLog = new LogThrottle(Duration.ofMinutes(1));
 
     @Inject
     GovernanceConfig config;
@@ -65,35 +72,54 @@ public class PolicyEngine {
      */
     public Uni<List<Decision>> decideAll(List<TriggerEvent> events, boolean commit) {
         return cache.current().chain(policies -> {
-            Instant now = Instant.now();
-            List<Prepared> prepared = new ArrayList<>(events.size());
-            List<GovernanceState.Call> calls = new ArrayList<>();
-            for (TriggerEvent event : events) {
-                Prepared p = prepare(event, policies, now, commit);
-                prepared.add(p);
-                if (p.call != null) {
-                    calls.add(p.call);
-                }
+            if (policies.stream().noneMatch(CompiledPolicy::costly)) {
+                return settle(prepareAll(events, policies, commit));
             }
-            if (calls.isEmpty()) {
-                return Uni.createFrom().item(prepared.stream().map(p -> p.immediate).toList());
-            }
-            return state.decideAll(calls)
-                    .map(answers -> {
-                        List<Decision> out = new ArrayList<>(prepared.size());
-                        int next = 0;
-                        for (Prepared p : prepared) {
-                            out.add(p.call == null ? p.immediate : finish(p, answers.get(next++)));
-                        }
-                        return out;
-                    })
-                    .onFailure(GovernanceState.Unavailable.class).recoverWithItem(e -> {
-                        registry.counter("governance_redis_unavailable_total").increment(calls.size());
-                        LOG.warnf("Deciding %d event(s) without Redis: %s", calls.size(), e.getMessage());
-                        return prepared.stream().map(p -> p.call == null ? p.immediate
-                                : new Decision(unavailable(p.matched), p.names, p.conditionErrors, false)).toList();
-                    });
+            // Expressions that may each spend the sandbox's whole budget are evaluated on a worker thread: a batch of
+            // them must not hold the event loop that the consumer shares with HTTP and Redis.
+            Context context = Vertx.currentContext();
+            return Uni.createFrom().item(() -> prepareAll(events, policies, commit))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .emitOn(context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run()))
+                    .chain(this::settle);
         });
+    }
+
+    private List<Prepared> prepareAll(List<TriggerEvent> events, List<CompiledPolicy> policies, boolean commit) {
+        Instant now = Instant.now();
+        List<Prepared> prepared = new ArrayList<>(events.size());
+        for (TriggerEvent event : events) {
+            prepared.add(prepare(event, policies, now, commit));
+        }
+        return prepared;
+    }
+
+    /** Sends the scripts of the prepared events that need Redis in one round trip, and answers every decision. */
+    private Uni<List<Decision>> settle(List<Prepared> prepared) {
+        List<GovernanceState.Call> calls = new ArrayList<>();
+        for (Prepared p : prepared) {
+            if (p.call != null) {
+                calls.add(p.call);
+            }
+        }
+        if (calls.isEmpty()) {
+            return Uni.createFrom().item(prepared.stream().map(p -> p.immediate).toList());
+        }
+        return state.decideAll(calls)
+                .map(answers -> {
+                    List<Decision> out = new ArrayList<>(prepared.size());
+                    int next = 0;
+                    for (Prepared p : prepared) {
+                        out.add(p.call == null ? p.immediate : finish(p, answers.get(next++)));
+                    }
+                    return out;
+                })
+                .onFailure(GovernanceState.Unavailable.class).recoverWithItem(e -> {
+                    registry.counter("governance_redis_unavailable_total").increment(calls.size());
+                    LOG.warnf("Deciding %d event(s) without Redis: %s", calls.size(), e.getMessage());
+                    return prepared.stream().map(p -> p.call == null ? p.immediate
+                            : new Decision(unavailable(p.matched), p.names, p.conditionErrors, false)).toList();
+                });
     }
 
     /** One event's evaluation before Redis: either decided already, or waiting for its script's answer. */
@@ -112,15 +138,30 @@ public class PolicyEngine {
         Map<String, Object> activation = EventCel.activation(event);
         p.matched = new ArrayList<>();
         p.conditionErrors = new ArrayList<>();
+        CompiledPolicy failedClosed = null;
         for (CompiledPolicy policy : policies) {
             CompiledPolicy.MatchResult m = policy.match(event, activation);
             if (m.matches()) {
                 p.matched.add(policy);
             } else if (m.error() != null) {
                 p.conditionErrors.add(policy.name() + ": " + m.error());
+                if (m.failsClosed() && failedClosed == null) {
+                    failedClosed = policy;
+                }
             }
         }
         p.names = p.matched.stream().map(c -> c.name() + "@" + c.version()).toList();
+        if (failedClosed != null) {
+            registry.counter("governance_condition_limit_exceeded_total").increment();
+            CompiledPolicy policy = failedClosed;
+            conditionLimitLog.run(policy.id(), () -> LOG.warnf("Policy %s: its condition hit the CEL sandbox's limits"
+                    + " on event %s of tenant %s; the policy fails closed, so the event is rejected as policy_error",
+                    policy.name(), event.id(), event.tenantId()));
+            p.immediate = new Decision(Verdict.reject(RejectionReason.POLICY_ERROR, policy.id(), policy.name(),
+                    policy.version(), "policy " + policy.name() + "'s condition exceeded the expression limits on this"
+                            + " event and the policy fails closed", null), p.names, p.conditionErrors, false);
+            return p;
+        }
         if (p.matched.isEmpty()) {
             p.immediate = new Decision(defaultVerdict(), p.names, p.conditionErrors, false);
             return p;

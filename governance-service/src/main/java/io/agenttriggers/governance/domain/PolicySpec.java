@@ -236,7 +236,7 @@ public record PolicySpec(String name, String tenantId, String description, Integ
             try {
                 EventCel.compile(match.condition(), EventCel.Kind.CONDITION);
             } catch (IllegalArgumentException e) {
-                out.add(new FieldError("match.condition", "is not a valid CEL condition: " + e.getMessage()));
+                out.add(new FieldError("match.condition", e.getMessage()));
             }
         }
     }
@@ -283,7 +283,8 @@ public record PolicySpec(String name, String tenantId, String description, Integ
         try {
             EventCel.compile(key, EventCel.Kind.KEY);
         } catch (IllegalArgumentException e) {
-            out.add(new FieldError(field, "is tenant, eventName, source, policy or a CEL expression; " + e.getMessage()));
+            out.add(new FieldError(field, "is tenant, eventName, source, policy or a CEL expression; this one "
+                    + e.getMessage()));
         }
     }
 

@@ -5,6 +5,8 @@ import io.agenttriggers.common.event.KafkaSend;
 import io.agenttriggers.common.event.Topics;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerEventCodec;
+import io.agenttriggers.common.messaging.DeadLetters;
+import io.agenttriggers.common.messaging.KafkaRefusals;
 import io.agenttriggers.common.run.RunOutcome;
 import io.agenttriggers.common.run.RunOutcomeCodec;
 import io.agenttriggers.common.run.RunStatus;
@@ -37,7 +39,9 @@ import org.jboss.logging.Logger;
  * {@code triggers.approved} or to {@code triggers.rejected} with an outcome, and only then is the record
  * acknowledged. A failure (PostgreSQL down, Kafka down) is retried with backoff until it succeeds, so the service
  * stops consuming rather than deciding without an audit trail, and no event is lost or skipped. Redelivered events
- * keep their first decision: the Redis script remembers it per run and the audit row is never overwritten.
+ * keep their first decision: the Redis script remembers it per run and the audit row is never overwritten. A
+ * record that can never be decided or forwarded (not a trigger event, or refused by Kafka for good) is dead-lettered
+ * with its reason instead, so it cannot hold its partition.
  */
 @ApplicationScoped
 public class InboundConsumer {
@@ -58,6 +62,9 @@ public class InboundConsumer {
 
     @Inject
     GovernanceConfig config;
+
+    @Inject
+    DeadLetters deadLetters;
 
     @Inject
     MeterRegistry registry;
@@ -92,31 +99,40 @@ public class InboundConsumer {
     @Incoming(Topics.INBOUND)
     public Uni<Void> consume(KafkaRecordBatch<String, CloudEvent> batch) {
         List<TriggerEvent> events = new ArrayList<>(batch.getRecords().size());
+        List<KafkaRecord<String, CloudEvent>> records = new ArrayList<>(batch.getRecords().size());
+        List<Uni<Void>> setAside = new ArrayList<>();
         for (KafkaRecord<String, CloudEvent> record : batch.getRecords()) {
             try {
                 events.add(TriggerEventCodec.fromCloudEvent(record.getPayload()));
+                records.add(record);
             } catch (InvalidEventException e) {
-                // Not a trigger event (or undeserializable): nothing can run it; count it and move on.
-                LOG.warnf("Skipping a record of %s that breaks the event contract: %s", Topics.INBOUND,
-                        e.getMessage());
+                // Not a trigger event (or undeserializable): nothing can ever run it, so it must not hold the partition.
                 registry.counter("governance_invalid_events_total").increment();
+                setAside.add(deadLetters.send(record, "invalid_event", e.getMessage()));
             }
         }
+        Uni<Void> deadLettered = setAside.isEmpty() ? Uni.createFrom().voidItem()
+                : retried(Uni.join().all(setAside).andFailFast().replaceWithVoid(), "Dead-lettering", setAside.size());
         if (events.isEmpty()) {
-            return Uni.createFrom().completionStage(batch.ack());
+            return deadLettered.chain(() -> Uni.createFrom().completionStage(batch.ack()));
         }
-        return decideAll(events)
-                .onFailure().invoke(e -> LOG.warnf("Deciding %d event(s) failed, retrying: %s", events.size(),
-                        e.toString()))
-                .onFailure().retry().withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff())
-                .indefinitely()
+        return retried(decideAll(events, records), "Deciding", events.size())
+                .chain(() -> deadLettered)
                 .chain(() -> Uni.createFrom().completionStage(batch.ack()));
     }
 
-    private Uni<Void> decideAll(List<TriggerEvent> events) {
+    /** Failures that may pass (PostgreSQL, Redis or Kafka away) are retried with backoff until they do. */
+    private Uni<Void> retried(Uni<Void> work, String what, int count) {
+        return work.onFailure().invoke(e -> LOG.warnf("%s %d record(s) failed, retrying: %s", what, count,
+                        e.toString()))
+                .onFailure().retry().withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff())
+                .indefinitely();
+    }
+
+    private Uni<Void> decideAll(List<TriggerEvent> events, List<KafkaRecord<String, CloudEvent>> records) {
         // A redelivered event keeps its first decision: Redis remembers it per run for decision-memory (and then
         // consumes nothing again), and the audit row is never overwritten, so what is forwarded is what was audited.
-        return evaluate(events).chain(stored -> forwardAll(events, stored));
+        return evaluate(events).chain(stored -> forwardAll(events, records, stored));
     }
 
     private Uni<List<DecisionRecord>> evaluate(List<TriggerEvent> events) {
@@ -138,7 +154,8 @@ public class InboundConsumer {
                 .chain(pending -> decisions.recordAll(pending));
     }
 
-    private Uni<Void> forwardAll(List<TriggerEvent> events, List<DecisionRecord> stored) {
+    private Uni<Void> forwardAll(List<TriggerEvent> events, List<KafkaRecord<String, CloudEvent>> records,
+            List<DecisionRecord> stored) {
         List<Uni<Void>> sends = new ArrayList<>(stored.size());
         for (int i = 0; i < stored.size(); i++) {
             DecisionRecord d = stored.get(i);
@@ -147,7 +164,11 @@ public class InboundConsumer {
             if (d.degraded()) {
                 registry.counter("governance_degraded_decisions_total").increment();
             }
-            sends.add(forward(events.get(i), d));
+            KafkaRecord<String, CloudEvent> record = records.get(i);
+            // Kafka refusing the event for good (too large with the decision's headers) would fail every retry of
+            // the batch: the event is dead-lettered instead, and the partition moves on.
+            sends.add(forward(events.get(i), d).onFailure(KafkaRefusals::refusedForGood).recoverWithUni(e ->
+                    deadLetters.send(record, "cannot_forward", "Kafka refused the " + d.verdict() + " event: " + e)));
         }
         stream.publishAll(stored);
         // Subscribed in order, so events of one partition key leave in the order they came.

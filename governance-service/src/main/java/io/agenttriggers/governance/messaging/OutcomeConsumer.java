@@ -1,5 +1,6 @@
 package io.agenttriggers.governance.messaging;
 
+import io.agenttriggers.common.messaging.DeadLetters;
 import io.agenttriggers.common.run.RunOutcome;
 import io.agenttriggers.common.run.RunOutcomeCodec;
 import io.agenttriggers.governance.config.GovernanceConfig;
@@ -36,6 +37,9 @@ public class OutcomeConsumer {
     GovernanceConfig config;
 
     @Inject
+    DeadLetters deadLetters;
+
+    @Inject
     MeterRegistry registry;
 
     @Incoming(CHANNEL)
@@ -44,9 +48,12 @@ public class OutcomeConsumer {
         try {
             outcome = RunOutcomeCodec.fromCloudEvent(message.getPayload());
         } catch (RuntimeException e) {
-            LOG.warnf("Skipping a record of triggers.outcomes that breaks the outcome contract: %s", e.getMessage());
+            // This consumer group is the one that sets aside a bad outcome record (the others only skip it).
             registry.counter("governance_invalid_outcomes_total").increment();
-            return Uni.createFrom().completionStage(message.ack());
+            return deadLetters.send(message, "invalid_outcome", e.getMessage())
+                    .onFailure().retry().withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff())
+                    .indefinitely()
+                    .chain(() -> Uni.createFrom().completionStage(message.ack()));
         }
         String outcomeClass = switch (outcome.status()) {
             case SUCCEEDED, FALLBACK_SUCCEEDED -> "ok";

@@ -2,6 +2,8 @@ package io.agenttriggers.governance.persistence;
 
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
+import io.agenttriggers.common.quota.TenantQuota;
+import io.agenttriggers.governance.config.GovernanceConfig;
 import io.agenttriggers.governance.domain.Policy;
 import io.agenttriggers.governance.domain.PolicySpec;
 import io.smallrye.mutiny.Uni;
@@ -31,6 +33,9 @@ public class PolicyStore {
     @Inject
     Pool pool;
 
+    @Inject
+    GovernanceConfig governance;
+
     /** Thrown when the name is taken within the tenant (or among global policies). */
     public static class NameTaken extends RuntimeException {
         public NameTaken() {
@@ -55,17 +60,37 @@ public class PolicyStore {
     public Uni<Policy> create(PolicySpec spec, String managedBy) {
         UUID id = UUID.fromString(RunIds.next());
         String config = json(spec);
-        return pool.withTransaction(tx -> tx.preparedQuery("insert into governance.policies (id, tenant_id, name, "
+        return pool.withTransaction(tx -> quota(tx, spec.tenantId(), managedBy)
+                        .chain(() -> tx.preparedQuery("insert into governance.policies (id, tenant_id, name, "
                                 + "enabled, priority, version, managed_by, config) values ($1, $2, $3, $4, $5, 1, $6, "
                                 + "cast(cast($7 as text) as jsonb)) on conflict do nothing")
                         .execute(Tuple.tuple().addUUID(id).addString(spec.tenantId()).addString(spec.name())
                                 .addBoolean(spec.isEnabled()).addInteger(spec.priority()).addString(managedBy)
-                                .addString(config))
+                                .addString(config)))
                         .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().failure(new NameTaken())
                                 : version(tx, id, 1, config, "created"))
                         .chain(() -> bump(tx))
                         .chain(() -> find(tx, id.toString())))
                 .map(Optional::orElseThrow);
+    }
+
+    /**
+     * Every policy is scanned for every event, so their number is bounded: per tenant, and for global policies (no
+     * tenant, created by unscoped admins only) as a whole. For creates through the API; the declarative file's
+     * policies are the operator's and are not refused (they count all the same).
+     */
+    private Uni<Void> quota(SqlClient tx, String tenantId, String managedBy) {
+        if ("file".equals(managedBy)) {
+            return Uni.createFrom().voidItem();
+        }
+        TenantQuota quota = tenantId == null
+                ? new TenantQuota("governance.policies", "policies",
+                        "select count(*) from governance.policies where tenant_id is null",
+                        governance.maxGlobalPolicies(), "triggers.governance.max-global-policies")
+                : new TenantQuota("governance.policies", "policies",
+                        "select count(*) from governance.policies where tenant_id = $1",
+                        governance.maxPoliciesPerTenant(), "triggers.governance.max-policies-per-tenant");
+        return quota.check(tx, tenantId);
     }
 
     /**

@@ -47,6 +47,7 @@ public class SourceResource {
         int size = Page.limit(limit);
         String after = Page.decode(cursor, c -> true);
         List<SourceView> rows = manager.runners().stream()
+                .filter(this::visible)
                 .filter(r -> type == null || r.spec().type().name().equalsIgnoreCase(type))
                 .filter(r -> after == null || r.spec().name().compareTo(after) > 0)
                 .limit(size + 1L)
@@ -61,7 +62,23 @@ public class SourceResource {
     @Operation(summary = "Read a source", description = "As in the list, plus the last 20 messages that did not "
             + "become events (when, message id, why, and what was done: dead-letter, ack or requeue).")
     public SourceView get(@PathParam("name") String name) {
-        return SourceView.of(find(name), true);
+        SourceRunner runner = find(name);
+        if (!visible(runner)) {
+            throw ProblemException.notFound("source-not-found", "no source named " + name);
+        }
+        return SourceView.of(runner, true);
+    }
+
+    /**
+     * A token limited to some tenants sees a source only when every event it makes is one of those tenants' (a fixed
+     * tenant): a source whose tenant comes from each message feeds tenants the token may not see, and its failures
+     * and addresses are theirs too.
+     */
+    private boolean visible(SourceRunner runner) {
+        return TenantScope.restriction(identity).map(tenants -> {
+            var tenant = runner.spec().tenantId();
+            return tenant != null && tenant.value() != null && tenants.contains(tenant.value());
+        }).orElse(true);
     }
 
     @POST

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agenttriggers.common.declarative.DeclarativeFiles;
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,15 +39,17 @@ public final class SourceCatalog {
      * @param properties every configuration key under {@link #PREFIX} with its value
      * @param fileText   the sources file's text, or null
      * @param env        environment lookup for the file's placeholders
+     * @param urls       the outbound URL policy the sources' fallback URLs must pass
      */
-    public static Loaded load(Map<String, String> properties, String fileText, Function<String, String> env) {
+    public static Loaded load(Map<String, String> properties, String fileText, Function<String, String> env,
+            OutboundUrlPolicy urls) {
         List<String> errors = new ArrayList<>();
         List<SourceSpec> sources = new ArrayList<>(fromProperties(properties, errors));
         if (fileText != null) {
             sources.addAll(DeclarativeFiles.entries(fileText, "sources", SourceSpec.class, env, errors));
         }
         if (errors.isEmpty()) {
-            errors.addAll(SourceValidator.validate(sources));
+            errors.addAll(SourceValidator.validate(sources, urls));
         }
         return new Loaded(List.copyOf(sources), List.copyOf(errors));
     }

@@ -2,6 +2,8 @@ package io.agenttriggers.queue.config;
 
 import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
+import io.agenttriggers.common.outbound.RefusedUrlException;
 import io.agenttriggers.queue.config.SourceSpec.AfterPublish;
 import io.agenttriggers.queue.config.SourceSpec.Format;
 import io.agenttriggers.queue.config.SourceSpec.ParseErrorPolicy;
@@ -22,20 +24,20 @@ public final class SourceValidator {
     private SourceValidator() {
     }
 
-    /** All problems of all sources, including duplicate names. */
-    public static List<String> validate(List<SourceSpec> sources) {
+    /** All problems of all sources, including duplicate names; fallback URLs are held to {@code urls}. */
+    public static List<String> validate(List<SourceSpec> sources, OutboundUrlPolicy urls) {
         List<String> errors = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (SourceSpec s : sources) {
             if (s.name() != null && !names.add(s.name())) {
                 errors.add("source " + s.name() + ": declared twice");
             }
-            errors.addAll(validate(s));
+            errors.addAll(validate(s, urls));
         }
         return errors;
     }
 
-    public static List<String> validate(SourceSpec s) {
+    public static List<String> validate(SourceSpec s, OutboundUrlPolicy urls) {
         List<String> e = new ArrayList<>();
         String at = "source " + (s.name() == null ? "(unnamed)" : s.name()) + ": ";
         if (s.name() == null || !NAME.matcher(s.name()).matches()) {
@@ -93,6 +95,13 @@ public final class SourceValidator {
         if (s.onParseErrorOrDefault() == ParseErrorPolicy.DEAD_LETTER && s.type() == Type.SQS
                 && (s.deadLetter() == null || s.deadLetter().isBlank())) {
             e.add(at + "deadLetter (a queue URL) is required when onParseError is dead-letter");
+        }
+        if (s.options() != null && s.options().fallback() != null) {
+            try {
+                urls.check(s.options().fallback().url());
+            } catch (RefusedUrlException ex) {
+                e.add(at + "options.fallback.url " + ex.getMessage());
+            }
         }
         switch (s.type()) {
             case KAFKA -> kafka(e, at, s.kafka());

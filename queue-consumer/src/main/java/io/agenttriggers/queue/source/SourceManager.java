@@ -1,5 +1,6 @@
 package io.agenttriggers.queue.source;
 
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.queue.config.QueueConsumerConfig;
 import io.agenttriggers.queue.config.SourceCatalog;
 import io.agenttriggers.queue.config.SourceSpec;
@@ -47,6 +48,9 @@ public class SourceManager {
     QueueConsumerConfig config;
 
     @Inject
+    OutboundUrlPolicy urls;
+
+    @Inject
     InboundPublisher publisher;
 
     @Inject
@@ -88,7 +92,7 @@ public class SourceManager {
         String fileText = config.sourcesFile().filter(f -> !f.isBlank())
                 .map(f -> SourceCatalog.readFile(f, errors)).orElse(null);
         SourceCatalog.Loaded loaded = errors.isEmpty()
-                ? SourceCatalog.load(properties(ConfigProvider.getConfig()), fileText, System::getenv)
+                ? SourceCatalog.load(properties(ConfigProvider.getConfig()), fileText, System::getenv, urls)
                 : new SourceCatalog.Loaded(List.of(), errors);
         if (!loaded.errors().isEmpty()) {
             loaded.errors().forEach(e -> LOG.error("Invalid queue source: " + e));

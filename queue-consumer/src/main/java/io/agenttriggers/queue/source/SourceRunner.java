@@ -1,5 +1,6 @@
 package io.agenttriggers.queue.source;
 
+import io.agenttriggers.common.messaging.KafkaRefusals;
 import io.agenttriggers.queue.config.SourceSpec;
 import io.agenttriggers.queue.domain.Backoff;
 import io.agenttriggers.queue.domain.Disposition;
@@ -149,14 +150,6 @@ public abstract class SourceRunner {
         }
     }
 
-    /** Errors on which Kafka will refuse the same record again, however often it is sent. */
-    static boolean refusedForGood(Throwable error) {
-        return error instanceof org.apache.kafka.common.errors.RecordTooLargeException
-                || error instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException
-                || error instanceof org.apache.kafka.common.errors.SerializationException
-                || error instanceof org.apache.kafka.common.InvalidRecordException;
-    }
-
     /**
      * A message that cannot become an event: logged, counted, kept among the recent failures, and given the source's
      * {@code onParseError} disposition. Adapters call it for messages they cannot even read.
@@ -185,7 +178,7 @@ public abstract class SourceRunner {
             }
             Throwable error = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
-            if (refusedForGood(error)) {
+            if (KafkaRefusals.refusedForGood(error)) {
                 // Kafka will never take this event (too large, unserializable): retrying would block the source.
                 stats.inFlight.decrementAndGet();
                 done.complete(notAnEvent(message, "event refused by Kafka (" + error.getClass().getSimpleName()

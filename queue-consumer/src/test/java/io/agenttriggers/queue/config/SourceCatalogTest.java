@@ -2,6 +2,7 @@ package io.agenttriggers.queue.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.queue.config.SourceSpec.Format;
 import io.agenttriggers.queue.config.SourceSpec.ParseErrorPolicy;
 import io.agenttriggers.queue.config.SourceSpec.StartOffset;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class SourceCatalogTest {
 
     static final String P = SourceCatalog.PREFIX;
+    static final OutboundUrlPolicy URLS = OutboundUrlPolicy.of(List.of(), 2048);
 
     static Map<String, String> props(String... keysAndValues) {
         Map<String, String> m = new java.util.HashMap<>();
@@ -35,7 +37,7 @@ class SourceCatalogTest {
                 P + "team-events.tenant-id.default", "demo",
                 P + "team-events.headers", "tenant, trace-id",
                 P + "team-events.concurrency", "3",
-                P + "team-events.retry.max-backoff", "PT10S"), null, k -> null);
+                P + "team-events.retry.max-backoff", "PT10S"), null, k -> null, URLS);
 
         assertThat(loaded.errors()).isEmpty();
         SourceSpec s = loaded.sources().get(0);
@@ -72,7 +74,7 @@ class SourceCatalogTest {
                     tenantId: {header: tenant}
                     onParseError: requeue
                 """;
-        var loaded = SourceCatalog.load(Map.of(), yaml, k -> k.equals("MAIL_PASSWORD") ? "s3cret" : null);
+        var loaded = SourceCatalog.load(Map.of(), yaml, k -> k.equals("MAIL_PASSWORD") ? "s3cret" : null, URLS);
 
         assertThat(loaded.errors()).isEmpty();
         assertThat(loaded.sources()).extracting(SourceSpec::name).containsExactly("support-mail", "orders");
@@ -97,7 +99,7 @@ class SourceCatalogTest {
                 P + "b.event-name", "x",
                 P + "b.tenant-id.header", "tenant",
                 P + "b.format", "text",
-                P + "b.dedup-key.json-path", "$.id"), null, k -> null);
+                P + "b.dedup-key.json-path", "$.id"), null, k -> null, URLS);
 
         assertThat(loaded.errors()).contains(
                 "source a: kafka needs exactly one of topic, topicPattern",
@@ -115,11 +117,11 @@ class SourceCatalogTest {
                 P + "a.kafka.topic", "t",
                 P + "a.concurrency", "many-secret-words",
                 P + "a.event-name", "x",
-                P + "a.tenant-id", "y"), null, k -> null);
+                P + "a.tenant-id", "y"), null, k -> null, URLS);
         assertThat(loaded.errors()).hasSize(1);
         assertThat(loaded.errors().get(0)).startsWith("source a: ").doesNotContain("many-secret-words");
 
-        var unknown = SourceCatalog.load(Map.of(P + "a.type", "kafka", P + "a.kafka.topik", "t"), null, k -> null);
+        var unknown = SourceCatalog.load(Map.of(P + "a.type", "kafka", P + "a.kafka.topik", "t"), null, k -> null, URLS);
         assertThat(unknown.errors()).singleElement().asString().startsWith("source a: ").contains("topik");
     }
 
@@ -130,15 +132,26 @@ class SourceCatalogTest {
                 P + "dup.tenant-id", "t"), """
                 sources:
                   - {name: dup, type: amqp, amqp: {address: q2}, eventName: e, tenantId: t}
-                """, k -> null);
+                """, k -> null, URLS);
         assertThat(loaded.errors()).contains("source dup: declared twice");
+    }
+
+    @Test
+    void aFallbackUrlMustPassTheOutboundPolicy() {
+        String[] source = { P + "a.type", "amqp", P + "a.amqp.address", "q", P + "a.event-name", "e",
+            P + "a.tenant-id", "t", P + "a.options.fallback.url", "http://169.254.169.254/latest/meta-data" };
+        assertThat(SourceCatalog.load(props(source), null, k -> null, URLS).errors()).singleElement().asString()
+                .startsWith("source a: options.fallback.url points at 169.254.169.254, a link-local address")
+                .endsWith("unless triggers.outbound.allow lists them");
+        OutboundUrlPolicy allowing = OutboundUrlPolicy.of(List.of("169.254.0.0/16"), 2048);
+        assertThat(SourceCatalog.load(props(source), null, k -> null, allowing).errors()).isEmpty();
     }
 
     @Test
     void namesAreDnsLabels() {
         assertThat(SourceValidator.validate(new SourceSpec("Bad_Name", Type.AMQP, null, null,
                 Extraction.ofValue("e"), Extraction.ofValue("t"), null, null, null, null, null, null, null, null,
-                null, null, new SourceSpec.Amqp("q", null, null, null, null, null, null), null, null)))
+                null, null, new SourceSpec.Amqp("q", null, null, null, null, null, null), null, null), URLS))
                 .containsExactly("source Bad_Name: name must be 1-63 lowercase letters, digits or '-', starting "
                         + "with a letter or digit");
         assertThat(List.of("a", "team-events", "x1")).allMatch(n -> SourceValidator.NAME.matcher(n).matches());

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agenttriggers.common.event.ResponseMode;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.event.TriggerEvent;
+import io.agenttriggers.common.overload.BacklogGate;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.problem.ProblemMappers;
 import io.agenttriggers.common.ratelimit.RedisRateLimiter;
 import io.agenttriggers.common.sync.RunWaiter;
 import io.agenttriggers.common.sync.SyncAnswers;
+import io.agenttriggers.common.logging.LogThrottle;
 import io.agenttriggers.webhook.config.WebhookGatewayConfig;
 import io.agenttriggers.webhook.domain.BodyParser;
 import io.agenttriggers.webhook.domain.Deliveries;
@@ -59,9 +61,10 @@ import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
- * Receives webhooks on {@code POST|PUT|PATCH /webhooks/{endpointId}}: body limit → endpoint lookup → rate limits →
- * authentication over the raw bytes → parse → filter → transform → delivery-id dedup → publish (acks=all) → answer. A
- * 2xx is never answered for an event that is not durable on Kafka; every refusal is problem+json.
+ * Receives webhooks on {@code POST|PUT|PATCH /webhooks/{endpointId}}: backlog gate → body limit → endpoint lookup →
+ * rate limits → authentication over the raw bytes → parse → filter → transform → delivery-id dedup → publish
+ * (acks=all) → answer. A 2xx is never answered for an event that is not durable on Kafka; every refusal is
+ * problem+json.
  *
  * <p>This is a plain Vert.x route rather than a Jakarta REST resource: the ingress path is the gateway's hot path,
  * and the REST layer's request context, header maps and response building were a fifth of its CPU (docs/benchmarks.md).
@@ -82,6 +85,7 @@ public class WebhookIngress {
     /** How long the rest of a refused body is drained (and discarded) before the connection is closed. */
     private static final long LINGER_MILLIS = 5_000;
     private static final String JSON = "application/json";
+    private static final String FILTER_TOO_EXPENSIVE = "filter_too_expensive";
 
     @Inject
     EndpointCache endpoints;
@@ -110,7 +114,13 @@ public class WebhookIngress {
     @Inject
     ObjectMapper mapper;
 
+    @Inject
+    BacklogGate backlog;
+
     private BodyParser parser;
+
+    /** A sender can repeat a refused body at will: its log line is written at most once a minute per endpoint. */
+    private final LogThrottle filterLimitLog = new LogThrottle(Duration.ofMinutes(1));
 
     private Timer requestDuration;
 
@@ -121,6 +131,7 @@ public class WebhookIngress {
     void init() {
         parser = new BodyParser(config.maxDepth(), config.maxFields());
         requestDuration = Timer.builder("webhook_request_duration").publishPercentileHistogram().register(registry);
+        backlog.shedding(); // starts reading the backlog now, not at the first delivery
     }
 
     /**
@@ -147,6 +158,11 @@ public class WebhookIngress {
             answer(rc, problem(rc, new ProblemException(405, "method_not_allowed", "Method Not Allowed",
                     "Method not allowed on " + request.path() + "; webhooks are delivered with " + ALLOWED)
                     .withHeader("Allow", ALLOWED)));
+            return;
+        }
+        ProblemException overloaded = backlog.refusal();
+        if (overloaded != null) {
+            refuseOverloaded(rc, overloaded);
             return;
         }
         String endpointId = rc.pathParam("endpointId");
@@ -204,6 +220,26 @@ public class WebhookIngress {
         if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
             rc.response().writeContinue();
         }
+        request.resume();
+    }
+
+    /**
+     * The pipeline is behind: a 503 before any work is done for the delivery (no lookup, no event log). The body is
+     * read and dropped first, so the connection stays usable for the sender's next request.
+     */
+    private void refuseOverloaded(RoutingContext rc, ProblemException overloaded) {
+        Answer answer = problem(rc, overloaded);
+        HttpServerRequest request = rc.request();
+        if (request.isEnded()) {
+            countRequest(null, 503);
+            answer(rc, answer);
+            return;
+        }
+        request.handler(ignored -> { });
+        request.endHandler(v -> {
+            countRequest(null, 503);
+            answer(rc, answer);
+        });
         request.resume();
     }
 
@@ -321,13 +357,14 @@ public class WebhookIngress {
     private Uni<Answer> handle(Endpoint endpoint, byte[] body, MultiMap headers, LoggedRequest log) {
         UnaryOperator<String> header = headers::get;
         boolean heavy = body.length > INLINE_BYTES
-                || endpoint.spec().transform() != null && endpoint.spec().transform().jsonata() != null;
+                || endpoint.spec().transform() != null && endpoint.spec().transform().jsonata() != null
+                || endpoint.filter() != null && endpoint.filter().costly();
         if (!heavy) {
             Prepared prepared;
             try {
                 prepared = prepare(endpoint, body, headers, header);
             } catch (ProblemException e) {
-                countVerificationFailure(e);
+                countRefusal(endpoint, e);
                 throw e;
             }
             return route(endpoint, prepared, header, log);
@@ -336,7 +373,7 @@ public class WebhookIngress {
         return Uni.createFrom().item(() -> prepare(endpoint, body, headers, header))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .emitOn(on(context))
-                .onFailure(ProblemException.class).invoke(this::countVerificationFailure)
+                .onFailure(ProblemException.class).invoke(e -> countRefusal(endpoint, e))
                 .chain(p -> route(endpoint, p, header, log));
     }
 
@@ -347,10 +384,14 @@ public class WebhookIngress {
                 Instant.now());
     }
 
-    private void countVerificationFailure(Throwable e) {
+    private void countRefusal(Endpoint endpoint, Throwable e) {
         ProblemException p = (ProblemException) e;
         if (p.status() == 401 || p.status() == 403) {
             registry.counter("webhook_verification_failures_total", "reason", p.code()).increment();
+        } else if (FILTER_TOO_EXPENSIVE.equals(p.code())) {
+            registry.counter("webhook_filter_limit_exceeded_total", "endpoint", endpoint.id()).increment();
+            filterLimitLog.run(endpoint.id(), () -> LOG.warnf("Endpoint %s: its filter hit the CEL sandbox's limits"
+                    + " on a delivery (422 filter_too_expensive): %s", endpoint.id(), p.getMessage()));
         }
     }
 

@@ -21,17 +21,38 @@ public interface WebhookGatewayConfig {
     @WithDefault("10000")
     int maxFields();
 
-    /** How long to wait for Kafka to acknowledge an event before answering 503. */
+    /**
+     * How long an event may wait to be handed to Kafka's producer before the delivery is answered 503 (and the event
+     * is then never sent); once handed over, the producer's max.block.ms and delivery.timeout.ms bound the answer.
+     */
     @WithDefault("PT10S")
     Duration publishTimeout();
+
+    /** Bytes of events that may wait to be handed to Kafka's producer; past it deliveries are answered 503 at once. */
+    @WithDefault("67108864")
+    long publishQueueBytes();
 
     /** How long a delivery id is remembered: a repeat inside this window answers the original run id. */
     @WithDefault("PT24H")
     Duration dedupWindow();
 
-    /** How long a replica may serve an endpoint's cached configuration before reading it again. */
+    /**
+     * How long a replica may serve an endpoint's cached configuration (or remember that an id is unknown) before
+     * reading it again.
+     */
     @WithDefault("PT2S")
     Duration endpointCacheTtl();
+
+    /** Most known endpoints one replica keeps cached; past it the least useful entries are evicted. */
+    @WithDefault("50000")
+    int endpointCacheSize();
+
+    /**
+     * Most unknown endpoint ids one replica remembers (for {@code endpoint-cache-ttl}), apart from the known ones, so
+     * made-up ids never evict a real endpoint.
+     */
+    @WithDefault("10000")
+    int endpointNegativeCacheSize();
 
     /**
      * AES-256 key (base64 of 32 bytes) that encrypts endpoint secrets at rest; from {@code TRIGGERS_SECRETS_KEY}.
@@ -60,4 +81,11 @@ public interface WebhookGatewayConfig {
 
     /** Public base URL of this gateway, used in the {@code url} of endpoints; relative URLs when unset. */
     Optional<String> publicUrl();
+
+    /**
+     * Most endpoints one tenant may hold; creates through the API past it are refused (409
+     * {@code tenant_quota_exceeded}). The declarative file's endpoints count but are never refused.
+     */
+    @WithDefault("500")
+    int maxEndpointsPerTenant();
 }

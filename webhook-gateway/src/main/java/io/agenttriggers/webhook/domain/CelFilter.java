@@ -1,69 +1,51 @@
 package io.agenttriggers.webhook.domain;
 
-import io.agenttriggers.common.json.JsonValues;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.CelValidationException;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
-import dev.cel.compiler.CelCompiler;
-import dev.cel.compiler.CelCompilerFactory;
-import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
-import dev.cel.runtime.CelRuntimeFactory;
+import io.agenttriggers.common.cel.CelEvaluationFailure;
+import io.agenttriggers.common.cel.CelProgram;
+import io.agenttriggers.common.cel.CelSandbox;
+import io.agenttriggers.common.json.JsonValues;
+import io.agenttriggers.common.problem.ProblemException;
 import java.util.Map;
 
 /**
  * An endpoint's filter: a CEL expression over {@code payload} (the parsed body) and {@code headers} (lower-case
- * names), e.g. {@code headers['x-github-event'] == 'push' && payload.ref == 'refs/heads/main'}. CEL has no loops
- * or side effects, so evaluation is bounded by the (bounded) payload.
+ * names), e.g. {@code headers['x-github-event'] == 'push' && payload.ref == 'refs/heads/main'}. Compiled and
+ * evaluated in the {@link CelSandbox}, so neither the filter's author nor a sender's body can make one delivery
+ * costly: a filter estimated too expensive is refused when the endpoint is saved, and one that hits the sandbox's
+ * limits on a body answers 422 {@code filter_too_expensive}.
  */
 public final class CelFilter {
 
-    public static final int MAX_LENGTH = 4096;
+    public static final int MAX_LENGTH = CelSandbox.MAX_LENGTH;
+    /** Filters estimated above this many cost units are evaluated on a worker thread, off the event loop. */
+    static final long INLINE_COST = 2_000;
 
-    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
-            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
-            .addLibraries(dev.cel.extensions.CelExtensions.strings())
-            .addVar("payload", SimpleType.DYN)
-            .addVar("headers", MapType.create(SimpleType.STRING, SimpleType.STRING))
-            .build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
-            .addLibraries(dev.cel.extensions.CelExtensions.strings())
-            .build();
+    private static final CelSandbox SANDBOX = CelSandbox.of(Map.of(
+            "payload", SimpleType.DYN,
+            "headers", MapType.create(SimpleType.STRING, SimpleType.STRING)));
 
-    private final String expression;
-    private final CelRuntime.Program program;
+    private final CelProgram program;
 
-    private CelFilter(String expression, CelRuntime.Program program) {
-        this.expression = expression;
+    private CelFilter(CelProgram program) {
         this.program = program;
     }
 
-    /** Compiles the expression; throws {@link IllegalArgumentException} with CEL's message when it is not valid. */
+    /** Compiles the expression; throws {@link IllegalArgumentException} saying why it cannot be a filter. */
     public static CelFilter compile(String expression) {
-        if (expression.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException("a filter is at most " + MAX_LENGTH + " characters");
-        }
-        try {
-            CelAbstractSyntaxTree ast = COMPILER.compile(expression).getAst();
-            if (!ast.getResultType().equals(SimpleType.BOOL) && !ast.getResultType().equals(SimpleType.DYN)) {
-                throw new IllegalArgumentException("a filter must be a boolean expression, not "
-                        + ast.getResultType().name());
-            }
-            return new CelFilter(expression, RUNTIME.createProgram(ast));
-        } catch (CelValidationException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        } catch (CelEvaluationException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+        return new CelFilter(SANDBOX.compile(expression, true));
     }
 
     /** The verdict, and why when it is not a plain true. */
     public record Verdict(boolean matches, String reason) {
     }
 
+    /**
+     * Evaluates the filter over a delivery. A body the filter cannot be evaluated on (a missing field) does not match;
+     * one that makes it exceed the sandbox's limits is refused with 422 {@code filter_too_expensive}.
+     */
     public Verdict test(JsonNode payload, Map<String, String> headers) {
         try {
             Object result = program.eval(Map.of("payload", JsonValues.toJava(payload,
@@ -72,12 +54,22 @@ public final class CelFilter {
                 return new Verdict(b, b ? null : "the filter is false");
             }
             return new Verdict(false, "the filter gave " + result + ", not a boolean");
-        } catch (CelEvaluationException e) {
+        } catch (CelEvaluationFailure e) {
+            if (e.limitExceeded()) {
+                throw new ProblemException(422, "filter_too_expensive", "Unprocessable content",
+                        "The endpoint's filter stopped on this body: " + e.getMessage()
+                                + "; a smaller body, or a filter that does less per element, passes");
+            }
             return new Verdict(false, "the filter could not be evaluated: " + e.getMessage());
         }
     }
 
+    /** Whether an evaluation may take long enough that it belongs off the event loop. */
+    public boolean costly() {
+        return program.estimatedCost() > INLINE_COST;
+    }
+
     public String expression() {
-        return expression;
+        return program.expression();
     }
 }

@@ -70,7 +70,7 @@ public record EndpointSpec(String name, String tenantId, String eventName, AuthS
             try {
                 CelFilter.compile(filter);
             } catch (IllegalArgumentException e) {
-                out.add(new FieldError("filter", "is not a valid CEL condition: " + e.getMessage()));
+                out.add(new FieldError("filter", e.getMessage()));
             }
         }
         if (transform != null) {

@@ -9,11 +9,10 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jayway.jsonpath.JsonPath;
 import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.schema.SafeSchemas;
+import io.agenttriggers.common.schema.SchemaRefusedException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -114,9 +113,10 @@ public final class Transformer {
         JsonSchema schema = null;
         if (spec.schema() != null) {
             try {
-                schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(spec.schema());
-            } catch (RuntimeException e) {
-                problems.add(new FieldError("transform.schema", "is not a usable JSON Schema: " + e.getMessage()));
+                // Tenant-supplied: compiled without fetching, with linear-time patterns and bounded size.
+                schema = SafeSchemas.compile(spec.schema());
+            } catch (SchemaRefusedException e) {
+                problems.add(new FieldError("transform.schema", e.getMessage()));
             }
         }
         return new Transformer(expression, compiled, schema);
@@ -131,10 +131,8 @@ public final class Transformer {
             current = map(current);
         }
         if (schema != null) {
-            Set<ValidationMessage> errors = schema.validate(current);
-            if (!errors.isEmpty()) {
-                List<FieldError> fields = errors.stream().limit(20)
-                        .map(m -> new FieldError(m.getInstanceLocation().toString(), m.getMessage())).toList();
+            List<FieldError> fields = SafeSchemas.validate(schema, current, 20);
+            if (!fields.isEmpty()) {
                 throw new TransformException("The transformed payload does not match the endpoint's schema", fields);
             }
         }

@@ -1,5 +1,6 @@
 package io.agenttriggers.webhook.messaging;
 
+import io.agenttriggers.common.event.EventSize;
 import io.agenttriggers.common.event.Topics;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerEventCodec;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -76,9 +78,14 @@ public class TriggerPublisher {
     /** The channel's Kafka producer; only the sending thread uses it. */
     private Producer<String, CloudEvent> producer;
 
+    @ConfigProperty(name = EventSize.PROPERTY, defaultValue = "" + EventSize.DEFAULT_MAX_BYTES)
+    long maxEventBytes;
+
     /** Sends not yet acknowledged, by sequence number. */
     private final ConcurrentHashMap<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    /** Bytes of the events waiting for the sending thread: bounded, so a Kafka outage cannot fill the heap. */
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "webhook-kafka-send");
         thread.setDaemon(true);
@@ -92,7 +99,7 @@ public class TriggerPublisher {
 
     /**
      * Publishes an endpoint's event; on failure releases its delivery id (so the sender's retry is not taken for a
-     * repeat) and fails with a 503 problem.
+     * repeat) and fails with a problem: 413 when Kafka can never take the event (too large), else 503.
      */
     public Uni<Void> publish(Endpoint endpoint, TriggerEvent event, String deliveryId) {
         long started = System.nanoTime();
@@ -103,8 +110,7 @@ public class TriggerPublisher {
             }
             LOG.warnf("Could not make webhook event %s of endpoint %s durable: %s", event.id(), endpoint.id(),
                     failure.toString());
-            ProblemException problem = ProblemException.unavailable("not_durable",
-                    "The event could not be stored; nothing was started. Retry later.", 5);
+            ProblemException problem = EventSize.answer(failure);
             Uni<Void> release = deliveryId == null ? Uni.createFrom().voidItem()
                     : dedup.release(endpoint.id(), deliveryId, event.id());
             return release.onItemOrFailure().transformToUni((x, e) -> Uni.createFrom().failure(problem));
@@ -119,14 +125,30 @@ public class TriggerPublisher {
      * <p>{@code KafkaProducer.send} may block (while it fetches a topic's metadata, or while its buffer is full), so it
      * runs on a thread of its own, never on an event loop; a busy thread takes queued sends without being woken for
      * each. The timeout is one periodic sweep over the sends in flight rather than a timer per send.
+     *
+     * <p>A timeout only ever ends a send still waiting for that thread, which then skips it, so a 503 for a timeout
+     * means the event is not on Kafka. Once handed to the producer, a send ends with the producer's own answer,
+     * bounded by {@code max.block.ms} and {@code delivery.timeout.ms}. An event over the size limit, or one that would
+     * overflow the waiting sends' byte budget, fails at once.
      */
     public Uni<Void> publish(TriggerEvent event) {
-        ProducerRecord<String, CloudEvent> record = new ProducerRecord<>(topic, event.partitionKey(),
-                TriggerEventCodec.toCloudEvent(event));
+        CloudEvent ce = TriggerEventCodec.toCloudEvent(event);
+        long size = EventSize.of(ce);
+        if (size > maxEventBytes) {
+            return Uni.createFrom().failure(EventSize.tooLarge(size, maxEventBytes));
+        }
+        ProducerRecord<String, CloudEvent> record = new ProducerRecord<>(topic, event.partitionKey(), ce);
         Context context = Vertx.currentContext();
         return Uni.createFrom().emitter(emitter -> {
             long id = sequence.incrementAndGet();
-            inFlight.put(id, new InFlight(emitter, context, System.nanoTime() + config.publishTimeout().toNanos()));
+            if (queuedBytes.addAndGet(size) > config.publishQueueBytes()) {
+                queuedBytes.addAndGet(-size);
+                emitter.fail(new RejectedExecutionException("the sends waiting for Kafka already hold "
+                        + config.publishQueueBytes() + " bytes"));
+                return;
+            }
+            inFlight.put(id, new InFlight(emitter, context, System.nanoTime() + config.publishTimeout().toNanos(),
+                    size, new AtomicInteger()));
             try {
                 sender.execute(() -> send(id, record));
             } catch (RejectedExecutionException e) {
@@ -136,6 +158,11 @@ public class TriggerPublisher {
     }
 
     private void send(long id, ProducerRecord<String, CloudEvent> record) {
+        InFlight waiting = inFlight.get(id);
+        if (waiting == null || !waiting.state().compareAndSet(WAITING, SENDING)) {
+            return; // timed out while it waited: answered 503, and so never sent
+        }
+        queuedBytes.addAndGet(-waiting.bytes());
         try {
             producer().send(record, (metadata, failure) -> settle(id, failure));
         } catch (RuntimeException e) {
@@ -149,6 +176,9 @@ public class TriggerPublisher {
         if (waiting == null) {
             return;
         }
+        if (waiting.state().get() == WAITING) {
+            queuedBytes.addAndGet(-waiting.bytes());
+        }
         Runnable completion = failure == null ? () -> waiting.emitter().complete(null)
                 : () -> waiting.emitter().fail(failure);
         if (waiting.context() == null) {
@@ -161,8 +191,9 @@ public class TriggerPublisher {
     void sweepTimeouts() {
         long now = System.nanoTime();
         inFlight.forEach((id, waiting) -> {
-            if (now - waiting.deadline() > 0) {
-                settle(id, new TimeoutException("Kafka did not acknowledge within " + config.publishTimeout()));
+            if (now - waiting.deadline() > 0 && waiting.state().compareAndSet(WAITING, TIMED_OUT)) {
+                queuedBytes.addAndGet(-waiting.bytes());
+                settle(id, new TimeoutException("the event waited " + config.publishTimeout() + " to be sent"));
             }
         });
     }
@@ -175,7 +206,13 @@ public class TriggerPublisher {
         sender.shutdown();
     }
 
-    private record InFlight(UniEmitter<? super Void> emitter, Context context, long deadline) {
+    private static final int WAITING = 0;
+    private static final int SENDING = 1;
+    private static final int TIMED_OUT = 2;
+
+    /** A send: who waits for it, until when it may wait for the sending thread, its size, and where it is. */
+    private record InFlight(UniEmitter<? super Void> emitter, Context context, long deadline, long bytes,
+            AtomicInteger state) {
     }
 
     private Producer<String, CloudEvent> producer() {

@@ -1,25 +1,32 @@
 package io.agenttriggers.webhook.persistence;
 
+import io.agenttriggers.common.cache.LookupCache;
 import io.agenttriggers.webhook.config.WebhookGatewayConfig;
 import io.agenttriggers.webhook.domain.Endpoint;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Endpoint lookups for the ingress path. Entries live for {@code endpoint-cache-ttl}, so a change made through
- * another replica is served within that time; a change made here invalidates at once. Unknown ids are cached too,
- * so a flood against a bad URL does not reach the database on every request.
+ * Endpoint lookups for the ingress path. An entry is served for at most {@code endpoint-cache-ttl} after it was read,
+ * so a change made through another replica is served within that time; a change made here invalidates at once.
+ *
+ * <p>Ids in webhook URLs are chosen by whoever sends the request, so the cache is built not to be theirs to fill: an
+ * id that is not a well-formed UUID is "not found" without a lookup; known endpoints and unknown ids live in two
+ * bounded quarkus-cache (Caffeine, TinyLFU eviction) caches, so a flood of made-up ids can only evict other made-up ids; and
+ * concurrent misses for one id share one database read.
  */
 @ApplicationScoped
 public class EndpointCache {
 
-    private record Entry(Optional<Endpoint> endpoint, long expiresAt) {
-    }
-
-    private static final int MAX_ENTRIES = 50_000;
+    private static final Optional<Endpoint> NOT_FOUND = Optional.empty();
 
     @Inject
     EndpointStore store;
@@ -27,29 +34,68 @@ public class EndpointCache {
     @Inject
     WebhookGatewayConfig config;
 
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    @Inject
+    MeterRegistry registry;
 
-    public Uni<Optional<Endpoint>> get(String id) {
-        Entry e = entries.get(id);
-        long now = System.nanoTime();
-        if (e != null && e.expiresAt() - now > 0) {
-            return Uni.createFrom().item(e.endpoint());
-        }
-        return store.find(id).invoke(found -> {
-            if (entries.size() >= MAX_ENTRIES) {
-                entries.clear();
-            }
-            entries.put(id, new Entry(found, now + config.endpointCacheTtl().toNanos()));
-        });
+    @Inject
+    @CacheName("webhook-endpoints")
+    Cache known;
+
+    @Inject
+    @CacheName("webhook-unknown-endpoints")
+    Cache unknown;
+
+    private LookupCache<Endpoint> endpoints;
+
+    @PostConstruct
+    void init() {
+        endpoints = new LookupCache<>(known, unknown, config.endpointCacheSize(), config.endpointNegativeCacheSize(),
+                config.endpointCacheTtl(), Counter.builder("webhook_endpoint_cache_loads_total")
+                        .description("Endpoint lookups that went to the database").register(registry));
     }
 
-    /** The cached lookup, or null when it is not cached (or expired): the ingress path's synchronous fast path. */
+    public Uni<Optional<Endpoint>> get(String id) {
+        String key = canonicalId(id);
+        return key == null ? Uni.createFrom().item(NOT_FOUND) : endpoints.get(key, store::find);
+    }
+
+    /**
+     * The cached lookup, or null when it is not cached (or expired): the ingress path's synchronous fast path. An id
+     * that is not a UUID answers "not found" here at once.
+     */
     public Optional<Endpoint> cached(String id) {
-        Entry e = entries.get(id);
-        return e != null && e.expiresAt() - System.nanoTime() > 0 ? e.endpoint() : null;
+        String key = canonicalId(id);
+        return key == null ? NOT_FOUND : endpoints.cached(key);
     }
 
     public void invalidate(String id) {
-        entries.remove(id);
+        String key = canonicalId(id);
+        if (key != null) {
+            endpoints.invalidate(key);
+        }
+    }
+
+    /**
+     * The id in lower case when it is a well-formed UUID (8-4-4-4-12 hex digits), else null. Ids in URLs arrive in
+     * lower case, which is returned as it is; other spellings of one UUID all map to that one key.
+     */
+    static String canonicalId(String id) {
+        if (id == null || id.length() != 36) {
+            return null;
+        }
+        boolean lower = true;
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                if (c != '-') {
+                    return null;
+                }
+            } else if (c >= 'A' && c <= 'F') {
+                lower = false;
+            } else if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return null;
+            }
+        }
+        return lower ? id : id.toLowerCase(Locale.ROOT);
     }
 }

@@ -3,6 +3,8 @@ package io.agenttriggers.webhook.persistence;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Query;
+import io.agenttriggers.common.quota.TenantQuota;
+import io.agenttriggers.webhook.config.WebhookGatewayConfig;
 import io.agenttriggers.webhook.domain.Endpoint;
 import io.agenttriggers.webhook.domain.EndpointSpec;
 import io.agenttriggers.webhook.domain.SecretBox;
@@ -34,6 +36,9 @@ public class EndpointStore {
     @Inject
     Secrets secrets;
 
+    @Inject
+    WebhookGatewayConfig gateway;
+
     /** Thrown when (tenant, name) is taken. */
     public static class NameTaken extends RuntimeException {
         public NameTaken() {
@@ -45,13 +50,14 @@ public class EndpointStore {
         UUID id = UUID.fromString(io.agenttriggers.common.event.RunIds.next());
         String config = json(spec);
         byte[] sealed = secret == null ? null : secrets.box().seal(secret);
-        return pool.withTransaction(tx -> tx.preparedQuery("insert into webhook.endpoints (id, tenant_id, name, "
+        return pool.withTransaction(tx -> quota(tx, spec.tenantId(), managedBy)
+                        .chain(() -> tx.preparedQuery("insert into webhook.endpoints (id, tenant_id, name, "
                                 + "event_name, enabled, version, managed_by, config, secret) values ($1, $2, $3, $4, $5, 1, $6, "
                                 + "cast(cast($7 as text) as jsonb), $8) on conflict (tenant_id, name) do nothing")
                         .execute(Tuple.tuple().addUUID(id).addString(spec.tenantId()).addString(spec.name())
                                 .addString(spec.eventName()).addBoolean(spec.isEnabled()).addString(managedBy)
                                 .addString(config).addValue(sealed == null ? null
-                                        : io.vertx.core.buffer.Buffer.buffer(sealed)))
+                                        : io.vertx.core.buffer.Buffer.buffer(sealed))))
                         .chain(rows -> {
                             if (rows.rowCount() == 0) {
                                 return Uni.createFrom().failure(new NameTaken());
@@ -60,6 +66,19 @@ public class EndpointStore {
                         })
                         .chain(() -> find(tx, id.toString())))
                 .map(Optional::orElseThrow);
+    }
+
+    /**
+     * The tenant's endpoint quota, for creates through the API; the declarative file's endpoints are the operator's
+     * and are not refused (they count towards the tenant's total all the same).
+     */
+    private Uni<Void> quota(SqlClient tx, String tenantId, String managedBy) {
+        if ("file".equals(managedBy)) {
+            return Uni.createFrom().voidItem();
+        }
+        return new TenantQuota("webhook.endpoints", "webhook endpoints",
+                "select count(*) from webhook.endpoints where tenant_id = $1", gateway.maxEndpointsPerTenant(),
+                "triggers.webhook-gateway.max-endpoints-per-tenant").check(tx, tenantId);
     }
 
     private static Uni<Void> version(SqlClient tx, UUID id, int version, String config, String change) {
@@ -92,7 +111,7 @@ public class EndpointStore {
         String config = json(spec);
         return pool.withTransaction(tx -> lockVersion(tx, uuid)
                 .chain(current -> {
-                    if (expectedVersion != null && expectedVersion != current) {
+                    if (expectedVersion != null && expectedVersion.intValue() != current) {
                         return Uni.createFrom().failure(new VersionConflict(current));
                     }
                     int next = current + 1;

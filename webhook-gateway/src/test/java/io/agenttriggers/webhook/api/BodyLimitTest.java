@@ -42,6 +42,22 @@ class BodyLimitTest {
                 + WebhookIngressTest.tenant() + "\",\"eventName\":\"e\",\"auth\":{\"type\":\"none\"}}").get("id");
     }
 
+    /** Off the webhook route ("/webhooks/." is normalized away from it), the server-wide limit answers a problem. */
+    @Test
+    void aBodyOverTheServerWideLimitOnAnyOtherRouteIsAProblemToo() throws Exception {
+        byte[] body = ("{\"x\":\"" + "a".repeat(100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        for (String path : new String[] { "/webhooks/.", "/api/v1/endpoints" }) {
+            HttpResponse<String> declared = CLIENT.send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                            + RestAssured.port + path)).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer test-admin-token")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(declared.statusCode()).as(path).isEqualTo(413);
+            assertThat(declared.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(declared.body()).as(path).contains("\"code\":\"payload_too_large\"");
+        }
+    }
+
     @Test
     void refusesAChunkedBodyOverTheLimitWithAProblemAndCountsIt() throws Exception {
         String id = open("chunked-big");

@@ -148,4 +148,40 @@ class EndpointLifecycleTest {
                 .when().get("/api/v1/endpoints")
                 .then().statusCode(200).body("items.size()", is(0));
     }
+
+    /** A version past the JVM's small-Integer cache compared like any other (it once compared by reference). */
+    @Test
+    void ifMatchHoldsAtEveryVersionOfALongHistoryAndOneOfRacingWritersWins() throws Exception {
+        String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = (String) create(spec(tenant, "long", "e0", ",\"secret\":\"long-history-secret\"")).get("id");
+        for (int v = 1; v <= 140; v++) {
+            given().header("Authorization", ADMIN).contentType("application/json").header("If-Match", "\"" + v + "\"")
+                    .body(spec(tenant, "long", "e" + v, "")).when().put("/api/v1/endpoints/" + id)
+                    .then().statusCode(200).header("ETag", "\"" + (v + 1) + "\"");
+        }
+        given().header("Authorization", ADMIN).contentType("application/json").header("If-Match", "\"140\"")
+                .body(spec(tenant, "long", "stale", "")).when().put("/api/v1/endpoints/" + id)
+                .then().statusCode(412).body("code", is("version_conflict"));
+
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> racing = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String eventName = "race" + i;
+                racing.add(pool.submit(() -> given().header("Authorization", ADMIN).contentType("application/json")
+                        .header("If-Match", "\"141\"").body(spec(tenant, "long", eventName, ""))
+                        .when().put("/api/v1/endpoints/" + id).statusCode()));
+            }
+            java.util.List<Integer> statuses = new java.util.ArrayList<>();
+            for (var f : racing) {
+                statuses.add(f.get());
+            }
+            assertThat(statuses).containsOnly(200, 412);
+            assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(1);
+        } finally {
+            pool.shutdown();
+        }
+        given().header("Authorization", ADMIN).when().get("/api/v1/endpoints/" + id)
+                .then().statusCode(200).body("version", is(142));
+    }
 }

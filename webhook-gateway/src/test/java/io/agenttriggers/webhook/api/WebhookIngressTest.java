@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.startsWith;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerEventCodec;
 import io.agenttriggers.common.event.TriggerType;
+import io.agenttriggers.common.testing.CountingHttpServer;
 import io.agenttriggers.common.testing.KafkaTestClient;
 import io.agenttriggers.webhook.domain.SignatureVerifier;
 import io.quarkus.test.junit.QuarkusTest;
@@ -190,6 +191,23 @@ class WebhookIngressTest {
         created(body);
         given().header("Authorization", ADMIN).contentType("application/json").body(body)
                 .when().post("/api/v1/endpoints").then().statusCode(409).body("code", is("name_taken"));
+    }
+
+    @Test
+    void refusesATransformSchemaThatReferencesAnotherDocumentWithoutFetchingIt() {
+        try (CountingHttpServer server = CountingHttpServer.start()) {
+            String url = server.url("/payload.json");
+            given().header("Authorization", ADMIN).contentType("application/json")
+                    .body("{\"name\":\"remote-schema\",\"tenantId\":\"" + tenant() + "\",\"eventName\":\"e\","
+                            + "\"auth\":{\"type\":\"none\"},\"transform\":{\"schema\":{\"$ref\":\"" + url + "\"}}}")
+                    .when().post("/api/v1/endpoints")
+                    .then().statusCode(422)
+                    .contentType("application/problem+json")
+                    .body("code", is("invalid_endpoint"))
+                    .body("errors.find { it.field == 'transform.schema' }.message",
+                            is("$ref '" + url + "' points outside the schema; only references within the schema are allowed"));
+            assertThat(server.requests()).isZero();
+        }
     }
 
     @Test
