@@ -30,7 +30,7 @@ public final class RunOutcomeCodec {
         } catch (IOException e) {
             throw new InvalidEventException("outcome cannot be serialized", e);
         }
-        return CloudEventBuilder.v1()
+        CloudEventBuilder builder = CloudEventBuilder.v1()
                 .withId(RunIds.next())
                 .withSource(URI.create(producer))
                 .withType(TYPE)
@@ -42,8 +42,21 @@ public final class RunOutcomeCodec {
                 .withExtension(Extensions.TENANT_ID, outcome.tenantId())
                 .withExtension(Extensions.RUN_ID, outcome.runId())
                 .withExtension(Extensions.PARTITION_KEY,
-                        TriggerEvent.partitionKeyOf(outcome.tenantId(), outcome.eventName()))
-                .build();
+                        TriggerEvent.partitionKeyOf(outcome.tenantId(), outcome.eventName()));
+        if (outcome.triggerType() != null) {
+            builder.withExtension(Extensions.TRIGGER_TYPE, outcome.triggerType());
+        }
+        return builder.build();
+    }
+
+    /**
+     * Whether the outcome may belong to the trigger type, read from its extension without decoding the data: a
+     * consumer that follows one trigger type skips the others' outcomes this cheaply. An outcome without the
+     * extension (written before it existed) may belong to any type.
+     */
+    public static boolean mayBeOf(CloudEvent ce, String triggerType) {
+        Object type = ce.getExtension(Extensions.TRIGGER_TYPE);
+        return type == null || triggerType.equals(type.toString());
     }
 
     public static RunOutcome fromCloudEvent(CloudEvent ce) {

@@ -1,5 +1,6 @@
 package io.agenttriggers.common.sync;
 
+import io.agenttriggers.common.event.Extensions;
 import io.agenttriggers.common.event.InvalidEventException;
 import io.agenttriggers.common.event.Topics;
 import io.agenttriggers.common.run.RunOutcomeCodec;
@@ -38,6 +39,10 @@ public class OutcomeListener {
     public void onOutcome(CloudEvent event) {
         if (event == null || waiter.inFlight() == 0) {
             return;
+        }
+        Object runId = event.getExtension(Extensions.RUN_ID);
+        if (runId != null && !waiter.isWaitingFor(runId.toString())) {
+            return; // someone else's run: skipped without decoding its data
         }
         try {
             waiter.complete(RunOutcomeCodec.fromCloudEvent(event));

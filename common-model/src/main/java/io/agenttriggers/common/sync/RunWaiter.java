@@ -39,6 +39,10 @@ public class RunWaiter {
         }
     }
 
+    public boolean isWaitingFor(String runId) {
+        return waiting.containsKey(runId);
+    }
+
     public int inFlight() {
         return waiting.size();
     }

@@ -8,8 +8,10 @@ import com.networknt.schema.JsonSchema;
 import io.agenttriggers.common.event.CloudEventConformance;
 import io.agenttriggers.common.event.EventArbitraries;
 import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.event.Extensions;
 import io.agenttriggers.common.event.RunIds;
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.cloudevents.kafka.CloudEventSerializer;
 import java.math.BigDecimal;
@@ -54,13 +56,17 @@ class RunOutcomeCodecTest {
 
     @Property(tries = 300)
     void roundTripsThroughKafkaBinaryMode(@ForAll("outcomes") RunOutcome outcome) {
+        assertThat(RunOutcomeCodec.fromCloudEvent(throughKafka(outcome))).isEqualTo(outcome);
+    }
+
+    /** The outcome as a consumer reads it: serialized in Kafka's binary mode and back. */
+    private static CloudEvent throughKafka(RunOutcome outcome) {
         CloudEvent ce = RunOutcomeCodec.toCloudEvent(outcome, "/agent-dispatcher");
         RecordHeaders headers = new RecordHeaders();
         try (CloudEventSerializer s = new CloudEventSerializer(); CloudEventDeserializer d = new CloudEventDeserializer()) {
             s.configure(Map.of(), false);
             d.configure(Map.of(), false);
-            CloudEvent back = d.deserialize("triggers.outcomes", headers, s.serialize("triggers.outcomes", headers, ce));
-            assertThat(RunOutcomeCodec.fromCloudEvent(back)).isEqualTo(outcome);
+            return d.deserialize("triggers.outcomes", headers, s.serialize("triggers.outcomes", headers, ce));
         }
     }
 
@@ -71,6 +77,24 @@ class RunOutcomeCodecTest {
         assertThat(ce.getSubject()).isEqualTo(outcome.runId());
         JsonNode data = EventJson.MAPPER.readTree(ce.getData().toBytes());
         assertThat(OUTCOME_SCHEMA.validate(data)).isEmpty();
+    }
+
+    @Property(tries = 100)
+    void saysItsTriggerTypeAndRunInHeadersReadableWithoutTheData(@ForAll("outcomes") RunOutcome outcome) {
+        CloudEvent back = throughKafka(outcome);
+        assertThat(RunOutcomeCodec.mayBeOf(back, "api")).isTrue();
+        assertThat(RunOutcomeCodec.mayBeOf(back, "cron")).isFalse();
+        assertThat(back.getExtension(Extensions.RUN_ID)).hasToString(outcome.runId());
+    }
+
+    @Example
+    void anOutcomeWithoutTheTypeExtensionMayBeOfAnyType() {
+        CloudEvent ce = CloudEventBuilder.v1(RunOutcomeCodec.toCloudEvent(new RunOutcome(RunIds.next(), "t", "e",
+                "cron", RunStatus.SUCCEEDED, null, null, null, null, null, 0, 1, null, null, null, OffsetDateTime.now()),
+                "/agent-dispatcher"))
+                .withoutExtension(Extensions.TRIGGER_TYPE).build();
+        assertThat(RunOutcomeCodec.mayBeOf(ce, "cron")).isTrue();
+        assertThat(RunOutcomeCodec.mayBeOf(ce, "webhook")).isTrue();
     }
 
     @Example

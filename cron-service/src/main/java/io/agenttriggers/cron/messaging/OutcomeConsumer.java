@@ -2,6 +2,7 @@ package io.agenttriggers.cron.messaging;
 
 import io.agenttriggers.common.event.InvalidEventException;
 import io.agenttriggers.common.event.Topics;
+import io.agenttriggers.common.event.TriggerType;
 import io.agenttriggers.common.run.RunOutcome;
 import io.agenttriggers.common.run.RunOutcomeCodec;
 import io.agenttriggers.cron.persistence.ScheduleStore;
@@ -22,13 +23,14 @@ import org.jboss.logging.Logger;
 public class OutcomeConsumer {
 
     private static final Logger LOG = Logger.getLogger(OutcomeConsumer.class);
+    private static final String TRIGGER_TYPE = TriggerType.CRON.wire();
 
     @Inject
     ScheduleStore store;
 
     @Incoming(Topics.OUTCOMES)
     public Uni<Void> onOutcome(CloudEvent event) {
-        if (event == null) {
+        if (event == null || !RunOutcomeCodec.mayBeOf(event, TRIGGER_TYPE)) {
             return Uni.createFrom().voidItem();
         }
         RunOutcome outcome;
@@ -37,7 +39,7 @@ public class OutcomeConsumer {
         } catch (InvalidEventException e) {
             return Uni.createFrom().voidItem();
         }
-        if (!"cron".equals(outcome.triggerType())) {
+        if (!TRIGGER_TYPE.equals(outcome.triggerType())) {
             return Uni.createFrom().voidItem();
         }
         // PostgreSQL away is a failure that passes: retried, the record not acknowledged until it is recorded.

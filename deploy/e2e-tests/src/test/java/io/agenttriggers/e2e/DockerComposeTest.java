@@ -8,12 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -25,7 +21,6 @@ import org.yaml.snakeyaml.Yaml;
 class DockerComposeTest {
 
     static final Path ROOT = root();
-    static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)(:[^}]*)?}");
 
     static Path root() {
         String configured = System.getProperty("triggers.repo.root");
@@ -40,31 +35,6 @@ class DockerComposeTest {
         }
     }
 
-    /** The environment-variable form of a config key (Quarkus/SmallRye rule: non-alphanumerics become '_'). */
-    static String envName(String key) {
-        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
-    }
-
-    /** Every environment variable the module's configuration reacts to. */
-    static Set<String> knownVariables(String module) throws IOException {
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(ROOT.resolve(module).resolve("src/main/resources/application.properties"))) {
-            props.load(in);
-        }
-        Set<String> names = new HashSet<>();
-        for (String key : props.stringPropertyNames()) {
-            if (key.startsWith("%")) {
-                continue; // profile-specific (tests); not what a container runs
-            }
-            names.add(envName(key));
-            Matcher m = PLACEHOLDER.matcher(props.getProperty(key));
-            while (m.find()) {
-                names.add(m.group(1));
-            }
-        }
-        return names;
-    }
-
     @Test
     @SuppressWarnings("unchecked")
     void everyEnvironmentVariableMapsToARealConfigKeyOfItsService() throws IOException {
@@ -77,7 +47,7 @@ class DockerComposeTest {
             String module = (String) ((Map<String, Object>) build.get("args")).get("MODULE");
             assertThat(ROOT.resolve(module).resolve("pom.xml")).as("module of " + service.getKey()).exists();
             assertThat(ROOT.resolve((String) build.get("dockerfile"))).exists();
-            Set<String> known = knownVariables(module);
+            Set<String> known = ServiceConfigKeys.knownVariables(ROOT, module);
             Map<String, Object> env = (Map<String, Object>) service.getValue().getOrDefault("environment", Map.of());
             for (String variable : env.keySet()) {
                 assertThat(known).as("%s sets %s, which no config key of %s reads", service.getKey(), variable, module)
@@ -133,10 +103,11 @@ class DockerComposeTest {
 
     @Test
     void envNamesFollowTheQuarkusMapping() {
-        assertThat(envName("quarkus.rest-client.agent-runtime.url")).isEqualTo("QUARKUS_REST_CLIENT_AGENT_RUNTIME_URL");
-        assertThat(envName("mp.messaging.incoming.\"triggers.inbound\".topic"))
+        assertThat(ServiceConfigKeys.envName("quarkus.rest-client.agent-runtime.url"))
+                .isEqualTo("QUARKUS_REST_CLIENT_AGENT_RUNTIME_URL");
+        assertThat(ServiceConfigKeys.envName("mp.messaging.incoming.\"triggers.inbound\".topic"))
                 .isEqualTo("MP_MESSAGING_INCOMING__TRIGGERS_INBOUND__TOPIC");
-        assertThat(envName("amqp-host")).isEqualTo("AMQP_HOST");
-        assertThat(envName("triggers.outbound.allow")).isEqualTo("TRIGGERS_OUTBOUND_ALLOW");
+        assertThat(ServiceConfigKeys.envName("amqp-host")).isEqualTo("AMQP_HOST");
+        assertThat(ServiceConfigKeys.envName("triggers.outbound.allow")).isEqualTo("TRIGGERS_OUTBOUND_ALLOW");
     }
 }
