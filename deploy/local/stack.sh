@@ -418,8 +418,21 @@ train() {
   say "AOT caches: $(du -sh "$AOT_DIR" | cut -f1) in $AOT_DIR; \`TRIGGERS_JAVA=$JAVA $0 up\` uses them"
 }
 
+# The tests' own tools: promtool and a Prometheus server (Debian's prometheus package) for the monitoring tests,
+# kubectl with kustomize for the manifest tests (installed on these machines; not packaged by Debian).
+ensure_test_tools() {
+  if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
+    command -v apt-get >/dev/null || fail "promtool/prometheus are missing; install Prometheus 2.x"
+    say "installing Prometheus (promtool) from Debian"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      prometheus >/dev/null || fail "could not install prometheus"
+  fi
+  command -v kubectl >/dev/null || fail "kubectl (1.27 or newer, with kustomize) is missing"
+}
+
 run_tests() {
   infra
+  ensure_test_tools
   cd "$ROOT"
   ./mvnw -B verify "$@"
 }

@@ -6,6 +6,7 @@ import io.agenttriggers.common.event.TriggerType;
 import io.agenttriggers.cron.config.CronServiceConfig;
 import io.agenttriggers.cron.domain.CronExpression;
 import io.agenttriggers.cron.domain.FirePlanner;
+import io.agenttriggers.cron.domain.MisfirePolicy;
 import io.agenttriggers.cron.domain.ScheduleSpec;
 import io.agenttriggers.cron.messaging.EventPublisher;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -79,6 +80,10 @@ public class Firer {
     private DistributionSummary batchSize;
 
     void start(@Observes StartupEvent ignored) {
+        // At 0 from the start: the first one is then an increase that alerts can see (rules in deploy/monitoring).
+        for (MisfirePolicy policy : MisfirePolicy.values()) {
+            registry.counter("cron_misfires_total", "policy", policy.wire());
+        }
         fireDelay = Timer.builder("cron_fire_delay_seconds")
                 .description("Emission time minus the due time (nominal fire time + jitter)")
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()

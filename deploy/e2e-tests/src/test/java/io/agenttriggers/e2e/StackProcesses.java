@@ -256,7 +256,7 @@ final class StackProcesses {
         return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

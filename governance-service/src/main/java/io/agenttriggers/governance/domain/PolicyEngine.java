@@ -52,6 +52,12 @@ public class PolicyEngine {
     @Inject
     MeterRegistry registry;
 
+    @jakarta.annotation.PostConstruct
+    void registerCounters() {
+        // At 0 from the start: the first one is then an increase that alerts can see (rules in deploy/monitoring).
+        registry.counter("governance_redis_unavailable_total");
+    }
+
     /** A decision and what led to it. */
     public record Decision(Verdict verdict, List<String> matched, List<String> conditionErrors, boolean repeated) {
     }

@@ -85,6 +85,8 @@ public class InboundConsumer {
 
     @PostConstruct
     void init() {
+        // At 0 from the start: the first one is then an increase that alerts can see (rules in deploy/monitoring).
+        registry.counter("governance_degraded_decisions_total");
         latency = Timer.builder("governance_decision_latency")
                 .description("Time to evaluate the policies of one event (Redis included, audit write excluded)")
                 .publishPercentileHistogram().register(registry);

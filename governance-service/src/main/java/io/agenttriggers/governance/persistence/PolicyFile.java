@@ -47,6 +47,11 @@ public class PolicyFile {
     @Inject
     MeterRegistry registry;
 
+    void registerCounters(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ignored) {
+        // At 0 from the start: the first one is then an increase that alerts can see (rules in deploy/monitoring).
+        registry.counter("governance_policies_file_errors_total");
+    }
+
     private volatile String appliedHash;
 
     /** The result of one reconciliation, for logs and tests. */

@@ -51,6 +51,11 @@ public class EndpointFile {
     @Inject
     MeterRegistry registry;
 
+    void registerCounters(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent ignored) {
+        // At 0 from the start: the first one is then an increase that alerts can see (rules in deploy/monitoring).
+        registry.counter("webhook_endpoints_file_errors_total");
+    }
+
     private volatile String appliedHash;
 
     /** The result of one reconciliation, for logs and tests. */
