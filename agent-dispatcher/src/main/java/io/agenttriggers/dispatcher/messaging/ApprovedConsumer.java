@@ -1,5 +1,9 @@
 package io.agenttriggers.dispatcher.messaging;
 
+import io.agenttriggers.common.trace.TraceContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+
 import io.agenttriggers.common.event.InvalidEventException;
 import io.agenttriggers.common.event.Topics;
 import io.agenttriggers.common.event.TriggerEvent;
@@ -29,6 +33,9 @@ import org.jboss.logging.Logger;
 public class ApprovedConsumer {
 
     private static final Logger LOG = Logger.getLogger(ApprovedConsumer.class);
+
+    @Inject
+    Tracer tracer;
 
     @Inject
     DispatchService dispatcher;
@@ -73,10 +80,14 @@ public class ApprovedConsumer {
         // The stream moves on to the next record as soon as this one holds a slot; the run goes on by itself.
         Uni<Void> ready = turn == null ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(turn.ready());
         return Uni.createFrom().completionStage(window.acquire()).invoke(() -> ready
-                .chain(() -> dispatcher.dispatch(event, RunEvents.replayOf(message))
-                        .onFailure().invoke(e -> LOG.warnf(e, "Dispatching run %s failed; retrying", event.id()))
-                        .onFailure().retry().withBackOff(Duration.ofMillis(200), config.infrastructureRetryMax())
-                        .indefinitely())
+                // One span for the run, the trace's child; the runtime's calls carry it (traceparent header).
+                .chain(() -> TraceContext.traced(tracer, "dispatch", SpanKind.CONSUMER, event, traced ->
+                        dispatcher.dispatch(traced, RunEvents.replayOf(message))
+                                .onFailure().invoke(e -> LOG.warnf(e, "Dispatching run %s failed; retrying",
+                                        traced.id()))
+                                .onFailure().retry().withBackOff(Duration.ofMillis(200),
+                                        config.infrastructureRetryMax())
+                                .indefinitely()))
                 .chain(() -> Uni.createFrom().completionStage(message.ack()))
                 .eventually(() -> {
                     if (turn != null) {

@@ -296,7 +296,7 @@ public class ApiTriggerResource {
                         trigger.tenantId())
                 .focus(trigger.focus())
                 .responseMode(trigger.responseMode())
-                .traceparent(headers.getHeaderString("traceparent"))
+                .traceparent(io.agenttriggers.common.trace.TraceContext.currentOr(headers.getHeaderString("traceparent")))
                 .data(new TriggerData(payload, allowListed(headers), trigger.options()))
                 .build();
         return new TriggerRuns.Start(event, trigger.id(), !trigger.authRequired(), trigger.responseMode(),

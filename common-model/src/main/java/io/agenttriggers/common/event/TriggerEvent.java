@@ -72,6 +72,12 @@ public record TriggerEvent(
         }
     }
 
+    /** The same event carried on under another trace context (a span of the hop that passes it on). */
+    public TriggerEvent withTraceparent(String traceparent) {
+        return java.util.Objects.equals(traceparent, this.traceparent) ? this : new TriggerEvent(id, source, type,
+                eventName, time, tenantId, dedupKey, focus, responseMode, deadline, partitionKey, traceparent, data);
+    }
+
     /** The partition key for a tenant's event name. */
     public static String partitionKeyOf(String tenantId, String eventName) {
         return tenantId + ":" + eventName;

@@ -1,5 +1,9 @@
 package io.agenttriggers.cron.messaging;
 
+import io.agenttriggers.common.trace.TraceContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+
 import io.agenttriggers.common.event.KafkaSend;
 import io.agenttriggers.common.event.Topics;
 import io.agenttriggers.common.event.TriggerEvent;
@@ -29,8 +33,14 @@ public class EventPublisher {
      */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+    @Inject
+    Tracer tracer;
+
+    /** Under a span of its own: a child of the request's for a manual fire, a new trace for a scheduled one. */
     public Uni<Void> publish(TriggerEvent event) {
-        return KafkaSend.send(inbound, TriggerEventCodec.toCloudEvent(event), event.partitionKey())
-                .ifNoItem().after(TIMEOUT).fail();
+        TriggerEvent fire = event.traceparent() != null ? event : event.withTraceparent(TraceContext.currentOr(null));
+        return TraceContext.traced(tracer, "cron fire", SpanKind.PRODUCER, fire, traced ->
+                KafkaSend.send(inbound, TriggerEventCodec.toCloudEvent(traced), traced.partitionKey())
+                        .ifNoItem().after(TIMEOUT).fail());
     }
 }

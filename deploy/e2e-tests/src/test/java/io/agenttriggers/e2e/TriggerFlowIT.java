@@ -144,6 +144,37 @@ class TriggerFlowIT {
     }
 
     @Test
+    void oneTraceRunsFromTheCallerThroughEveryHopToTheLedger() {
+        String trace = java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(16)
+                .putLong(System.nanoTime()).putLong(0x5eedL).array());
+        io.restassured.response.Response accepted = given().baseUri(STACK.url("api-gateway"))
+                .contentType("application/json").header("traceparent", "00-" + trace + "-00f067aa0ba902b7-00")
+                .body("{\"name\":\"Trace\"}").when().post("/api/v1/hello");
+        accepted.then().statusCode(202);
+        String runId = accepted.path("runId");
+        // The answer names the caller's trace; the run's ledger row continues it (a span of each hop since).
+        assertThat(io.agenttriggers.common.trace.TraceContext.traceId(accepted.header("traceresponse")))
+                .isEqualTo(trace);
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> "succeeded".equals(run(runId).getString("status")));
+        String stored = given().baseUri(STACK.url("agent-dispatcher")).header("Authorization", ADMIN)
+                .when().get("/api/v1/runs/" + runId).then().statusCode(200).extract().path("traceparent");
+        assertThat(io.agenttriggers.common.trace.TraceContext.traceId(stored)).isEqualTo(trace);
+        assertThat(stored).doesNotContain("00f067aa0ba902b7");
+
+        // Without a caller's trace, the ingress starts one, and the answer says which.
+        io.restassured.response.Response own = given().baseUri(STACK.url("api-gateway"))
+                .contentType("application/json").body("{\"name\":\"NoTrace\"}").when().post("/api/v1/hello");
+        own.then().statusCode(202);
+        String ownTrace = io.agenttriggers.common.trace.TraceContext.traceId(own.header("traceresponse"));
+        assertThat(ownTrace).isNotNull().isNotEqualTo(trace);
+        String ownRun = own.path("runId");
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> "succeeded".equals(run(ownRun).getString("status")));
+        assertThat(io.agenttriggers.common.trace.TraceContext.traceId(given().baseUri(STACK.url("agent-dispatcher"))
+                .header("Authorization", ADMIN).when().get("/api/v1/runs/" + ownRun).then().statusCode(200)
+                .extract().path("traceparent"))).isEqualTo(ownTrace);
+    }
+
+    @Test
     void aSyncWebhookAnswersWithTheAgentsResult() {
         String endpointId = given().baseUri(STACK.url("webhook-gateway")).header("Authorization", ADMIN)
                 .contentType("application/json")

@@ -1,5 +1,9 @@
 package io.agenttriggers.governance.messaging;
 
+import io.agenttriggers.common.trace.TraceContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+
 import io.agenttriggers.common.event.InvalidEventException;
 import io.agenttriggers.common.event.KafkaSend;
 import io.agenttriggers.common.event.Topics;
@@ -50,6 +54,9 @@ public class InboundConsumer {
     static final String PRODUCER = "/governance-service";
     /** CloudEvent extension of a rejected event that names the reason (as the topic's contract says). */
     public static final String REJECT_REASON = "rejectreason";
+
+    @Inject
+    Tracer tracer;
 
     @Inject
     PolicyEngine engine;
@@ -177,7 +184,13 @@ public class InboundConsumer {
         return Uni.join().all(sends).andFailFast().replaceWithVoid();
     }
 
-    private Uni<Void> forward(TriggerEvent event, DecisionRecord stored) {
+    /** Under a span of the event's trace, whose context the approved event carries on to the dispatcher. */
+    private Uni<Void> forward(TriggerEvent decided, DecisionRecord stored) {
+        return TraceContext.traced(tracer, "governance decision", SpanKind.CONSUMER, decided,
+                event -> forwardTraced(event, stored));
+    }
+
+    private Uni<Void> forwardTraced(TriggerEvent event, DecisionRecord stored) {
         Verdict standing = stored.toVerdict();
         if (standing.approved()) {
             return KafkaSend.send(approved, TriggerEventCodec.toCloudEvent(event), event.partitionKey());

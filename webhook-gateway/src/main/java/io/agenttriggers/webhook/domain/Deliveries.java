@@ -46,7 +46,7 @@ public final class Deliveries {
                 .dedupKey(deliveryId == null ? null : endpoint.id() + ":" + deliveryId)
                 .focus(spec.focus())
                 .responseMode(spec.responseMode())
-                .traceparent(header.apply("traceparent"))
+                .traceparent(io.agenttriggers.common.trace.TraceContext.currentOr(header.apply("traceparent")))
                 .data(new TriggerData(payload, forwarded(header), null))
                 .build();
     }
