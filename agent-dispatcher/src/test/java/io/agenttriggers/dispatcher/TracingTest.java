@@ -35,6 +35,36 @@ class TracingTest {
     InMemorySpanExporter spans;
 
     @Test
+    void theRunsLogLinesAreJsonWithItsRunTenantAndTrace() throws Exception {
+        String key = "traced-" + System.nanoTime();
+        TriggerEvent first = DispatchTest.event("acme", key, null);
+        TriggerEvent second = DispatchTest.event("acme", key, null).withTraceparent("00-" + TRACE + "-"
+                + UPSTREAM_SPAN + "-01");
+        RuntimeStub.server.stubFor(post(urlEqualTo("/v1/runs")).withHeader("Idempotency-Key", equalTo(first.id()))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"agentRunId\":\"ag-l\",\"status\":\"succeeded\",\"result\":1}")));
+        DispatchTest.approve(first);
+        DispatchTest.awaitOutcome(first.id());
+        DispatchTest.approve(second);
+        assertThat(DispatchTest.awaitOutcome(second.id()).status()).isEqualTo(RunStatus.DUPLICATE);
+
+        // "Run <second> is a duplicate of <first>", logged while dispatching the second run.
+        com.fasterxml.jackson.databind.JsonNode line = Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("target/agent-dispatcher-test.json.log"))) {
+                com.fasterxml.jackson.databind.JsonNode json = io.agenttriggers.common.event.EventJson.MAPPER.readTree(l);
+                if (json.path("message").asText().startsWith("Run " + second.id() + " is a duplicate")) {
+                    return json;
+                }
+            }
+            return null;
+        }, java.util.Objects::nonNull);
+        assertThat(line.at("/mdc/runId").asText()).isEqualTo(second.id());
+        assertThat(line.at("/mdc/tenantId").asText()).isEqualTo("acme");
+        assertThat(line.at("/mdc/traceId").asText()).isEqualTo(TRACE);
+        assertThat(line.path("level").asText()).isEqualTo("INFO");
+    }
+
+    @Test
     void theRunsSpanContinuesTheEventsTraceAndTheRuntimeCallCarriesIt() {
         TriggerEvent event = DispatchTest.event("acme", null, null)
                 .withTraceparent("00-" + TRACE + "-" + UPSTREAM_SPAN + "-01");

@@ -120,6 +120,8 @@ public class InJvmServers implements QuarkusTestResourceLifecycleManager {
         c.put(p + "kafka-team.kafka.properties.ssl.key.password", KAFKA_SECRET);
         c.put("quarkus.log.file.enabled", "true");
         c.put("quarkus.log.file.path", "target/queue-consumer-test.log");
+        // The file gets the JSON form the Kubernetes manifests use; the console keeps the plain one.
+        c.put("quarkus.log.file.json.enabled", "true");
         return c;
     }
 

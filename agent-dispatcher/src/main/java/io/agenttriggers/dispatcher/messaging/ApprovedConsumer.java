@@ -3,6 +3,7 @@ package io.agenttriggers.dispatcher.messaging;
 import io.agenttriggers.common.trace.TraceContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import org.jboss.logging.MDC;
 
 import io.agenttriggers.common.event.InvalidEventException;
 import io.agenttriggers.common.event.Topics;
@@ -81,13 +82,18 @@ public class ApprovedConsumer {
         Uni<Void> ready = turn == null ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(turn.ready());
         return Uni.createFrom().completionStage(window.acquire()).invoke(() -> ready
                 // One span for the run, the trace's child; the runtime's calls carry it (traceparent header).
-                .chain(() -> TraceContext.traced(tracer, "dispatch", SpanKind.CONSUMER, event, traced ->
-                        dispatcher.dispatch(traced, RunEvents.replayOf(message))
+                .chain(() -> TraceContext.traced(tracer, "dispatch", SpanKind.CONSUMER, event, traced -> {
+                    // This record's own (duplicated) Vert.x context: every line logged about the run carries these.
+                    MDC.put("runId", traced.id());
+                    MDC.put("tenantId", traced.tenantId());
+                    MDC.put("traceId", TraceContext.traceId(traced.traceparent()));
+                    return dispatcher.dispatch(traced, RunEvents.replayOf(message))
                                 .onFailure().invoke(e -> LOG.warnf(e, "Dispatching run %s failed; retrying",
                                         traced.id()))
                                 .onFailure().retry().withBackOff(Duration.ofMillis(200),
                                         config.infrastructureRetryMax())
-                                .indefinitely()))
+                                .indefinitely();
+                }))
                 .chain(() -> Uni.createFrom().completionStage(message.ack()))
                 .eventually(() -> {
                     if (turn != null) {

@@ -25,9 +25,13 @@ final class ServiceConfigKeys {
         return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 
+    /** The module's application.properties over the defaults every service shares (common-model's). */
     static Properties properties(Path root, String module) throws IOException {
         Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(root.resolve(module).resolve("src/main/resources/application.properties"))) {
+        try (Reader shared = Files.newBufferedReader(
+                root.resolve("common-model/src/main/resources/META-INF/microprofile-config.properties"));
+                Reader in = Files.newBufferedReader(root.resolve(module).resolve("src/main/resources/application.properties"))) {
+            props.load(shared);
             props.load(in);
         }
         return props;
