@@ -53,7 +53,10 @@ class InboundConsumerTest {
         ConsumerRecord<String, CloudEvent> forwarded = KafkaTestClient.awaitRecord(
                 topic("outgoing", "triggers.approved"), r -> event.id().equals(r.value().getId()),
                 Duration.ofSeconds(30));
-        assertThat(TriggerEventCodec.fromCloudEvent(forwarded.value())).isEqualTo(event);
+        TriggerEvent approved = TriggerEventCodec.fromCloudEvent(forwarded.value());
+        // The same event, carried on under governance's span (a new trace: the event came without one).
+        assertThat(approved.withTraceparent(null)).isEqualTo(event);
+        assertThat(io.agenttriggers.common.trace.TraceContext.traceId(approved.traceparent())).isNotNull();
         assertThat(forwarded.key()).isEqualTo(event.partitionKey());
 
         given().header("Authorization", ADMIN)

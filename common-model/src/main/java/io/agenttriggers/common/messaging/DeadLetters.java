@@ -11,7 +11,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -147,7 +146,7 @@ public class DeadLetters {
         if (p == null) {
             synchronized (this) {
                 if (producer == null) {
-                    Map<String, Object> config = new HashMap<>(kafkaConfig);
+                    Map<String, Object> config = KafkaClients.shared(kafkaConfig);
                     config.put(ProducerConfig.ACKS_CONFIG, "all");
                     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
                     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
@@ -156,8 +155,6 @@ public class DeadLetters {
                     // A record that was too large to forward is still a little larger here, with its dead-letter headers.
                     config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
                     config.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-dead-letters");
-                    config.keySet().removeIf(k -> k.startsWith("key.") || k.startsWith("value.")
-                            || k.contains("deserializer") || k.startsWith("group.") || k.startsWith("auto."));
                     producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
                 }
                 p = producer;

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +21,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,8 +45,9 @@ public class BacklogGate {
     @Inject
     MeterRegistry registry;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
-    String bootstrap;
+    @Inject
+    @io.smallrye.common.annotation.Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     private final Map<String, Backlog> backlogs = new HashMap<>();
     private ScheduledExecutorService sampler;
@@ -111,8 +110,7 @@ public class BacklogGate {
     private void sample() {
         try {
             if (admin == null) {
-                Properties p = new Properties();
-                p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                Map<String, Object> p = io.agenttriggers.common.messaging.KafkaClients.shared(kafkaConfig);
                 p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
                 p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
                 p.put(AdminClientConfig.CLIENT_ID_CONFIG, "backlog-gate");

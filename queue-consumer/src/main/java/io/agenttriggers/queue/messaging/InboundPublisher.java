@@ -10,13 +10,11 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Publishes trigger events to {@code triggers.inbound} (binary CloudEvents, keyed by partition key, acks=all,
@@ -30,15 +28,15 @@ public class InboundPublisher {
     @Inject
     QueueConsumerConfig config;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    @io.smallrye.common.annotation.Identifier("default-kafka-broker")
+    java.util.Map<String, Object> kafkaConfig;
 
     private KafkaProducer<String, CloudEvent> producer;
 
     @PostConstruct
     void open() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        java.util.Map<String, Object> p = io.agenttriggers.common.messaging.KafkaClients.shared(kafkaConfig);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "queue-consumer-inbound");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
