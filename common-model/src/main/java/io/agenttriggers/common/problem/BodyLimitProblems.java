@@ -55,16 +55,19 @@ public class BodyLimitProblems {
     }
 
     private static void answer(RoutingContext rc) {
-        HttpServerResponse response = rc.response();
-        Problem problem = new Problem(Problem.TYPE_BASE + "payload_too_large", "Payload too large", 413,
-                "The body is larger than this server accepts", rc.request().path(), "payload_too_large", null);
+        rc.response().putHeader("Connection", "close");
+        end(rc, 413, "payload_too_large", "Payload too large", "The body is larger than this server accepts");
+    }
+
+    /** Ends the request with a problem answer, for the guards that run as routes ahead of every resource. */
+    static void end(RoutingContext rc, int status, String code, String title, String detail) {
+        Problem problem = new Problem(Problem.TYPE_BASE + code, title, status, detail, rc.request().path(), code, null);
         String body;
         try {
             body = EventJson.MAPPER.writeValueAsString(problem);
         } catch (JsonProcessingException impossible) {
-            body = "{\"status\":413,\"code\":\"payload_too_large\"}";
+            body = "{\"status\":" + status + ",\"code\":\"" + code + "\"}";
         }
-        response.setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE).putHeader("Connection", "close")
-                .end(body);
+        rc.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE).end(body);
     }
 }

@@ -1,7 +1,5 @@
 package io.agenttriggers.common.problem;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.agenttriggers.common.event.EventJson;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,15 +24,7 @@ public class NulQueryProblems {
             rc.next();
             return;
         }
-        Problem problem = new Problem(Problem.TYPE_BASE + "invalid_query", "Bad request", 400,
-                "A query parameter contains a NUL character", rc.request().path(), "invalid_query", null);
-        String body;
-        try {
-            body = EventJson.MAPPER.writeValueAsString(problem);
-        } catch (JsonProcessingException impossible) {
-            body = "{\"status\":400,\"code\":\"invalid_query\"}";
-        }
-        rc.response().setStatusCode(400).putHeader("Content-Type", Problem.MEDIA_TYPE).end(body);
+        BodyLimitProblems.end(rc, 400, "invalid_query", "Bad request", "A query parameter contains a NUL character");
     }
 
     static boolean hasNul(String rawQuery) {
