@@ -85,10 +85,15 @@ ensure_postgres() {
     say "creating PostgreSQL role triggers"
     "${psql[@]}" -c "create role triggers login password 'triggers'"
   fi
-  if [ "$("${psql[@]}" -c "select 1 from pg_database where datname = 'triggers'")" != "1" ]; then
-    say "creating PostgreSQL database triggers"
-    "${psql[@]}" -c "create database triggers owner triggers"
-  fi
+  # triggers_retention: the dispatcher's retention test drops every day partition before a date 200 days ahead, so it
+  # runs in a database of its own.
+  local db
+  for db in triggers triggers_retention; do
+    if [ "$("${psql[@]}" -c "select 1 from pg_database where datname = '$db'")" != "1" ]; then
+      say "creating PostgreSQL database $db"
+      "${psql[@]}" -c "create database $db owner triggers"
+    fi
+  done
 }
 
 ensure_redis() {

@@ -75,4 +75,11 @@ public interface DispatcherConfig {
     /** Delay cap when the ledger or Kafka fail and the event is retried (never dropped). */
     @WithDefault("PT10S")
     Duration infrastructureRetryMax();
+
+    /**
+     * How long the ledger keeps runs and their attempts; whole UTC days, as a day's partition is dropped once all of
+     * it is older (a run is kept at least this long and at most a day longer).
+     */
+    @WithDefault("P90D")
+    Duration runRetention();
 }

@@ -47,7 +47,10 @@ public interface ApiGatewayConfig {
     @WithDefault("0")
     int defaultKeyRatePerSecond();
 
-    /** How long accepted-run records (which answer {@code queued} before the ledger has a run) are kept. */
+    /**
+     * How long accepted-run records (which answer {@code queued} before the ledger has a run) are kept; whole UTC
+     * days, as a day's partition is dropped once all of it is older.
+     */
     @WithDefault("P30D")
     Duration acceptedRunRetention();
 

@@ -39,12 +39,6 @@ public class AcceptedRuns {
     }
 
     /** Deletes what is older than the cutoff (the ledger has those runs by then); returns how many. */
-    public Uni<Integer> purgeOlderThan(java.time.Duration age) {
-        return pool.preparedQuery("delete from api.accepted_runs where accepted_at < now() - $1 * interval '1 second'")
-                .execute(Tuple.of(age.toSeconds()))
-                .map(rows -> rows.rowCount());
-    }
-
     public Uni<Optional<AcceptedRun>> find(String runId) {
         return pool.preparedQuery("select run_id, tenant_id, trigger_id, event_name, accepted_at, public_result "
                         + "from api.accepted_runs where run_id = $1")

@@ -1,6 +1,5 @@
 package io.agenttriggers.api.persistence;
 
-import io.agenttriggers.api.config.ApiGatewayConfig;
 import io.agenttriggers.common.ratelimit.RedisRateLimiter;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -12,7 +11,10 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-/** Produces the gateway's rate limiter, and purges expired idempotency claims and old accepted-run records. */
+/**
+ * Produces the gateway's rate limiter, and purges expired idempotency claims (accepted-run records are
+ * {@link AcceptedRunsRetention}'s).
+ */
 @ApplicationScoped
 public class Housekeeping {
 
@@ -21,12 +23,6 @@ public class Housekeeping {
 
     @Inject
     IdempotencyStore idempotency;
-
-    @Inject
-    AcceptedRuns acceptedRuns;
-
-    @Inject
-    ApiGatewayConfig config;
 
     @Inject
     Vertx vertx;
@@ -41,7 +37,6 @@ public class Housekeeping {
 
     void start(@Observes StartupEvent ignored) {
         timer = vertx.setPeriodic(EVERY_MS, id -> idempotency.purgeExpired()
-                .chain(n -> acceptedRuns.purgeOlderThan(config.acceptedRunRetention()))
                 .subscribe().with(n -> { }, e -> LOG.debugf("Housekeeping failed: %s", e.toString())));
     }
 

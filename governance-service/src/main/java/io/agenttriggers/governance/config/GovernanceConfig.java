@@ -62,4 +62,11 @@ public interface GovernanceConfig {
     /** Most global policies (no tenant; they apply to every tenant's events). */
     @WithDefault("1000")
     int maxGlobalPolicies();
+
+    /**
+     * How long decisions are kept; whole UTC days, as a day's partition is dropped once all of it is older (a
+     * decision is kept at least this long and at most a day longer).
+     */
+    @WithDefault("P30D")
+    Duration decisionRetention();
 }

@@ -60,7 +60,10 @@ public interface WebhookGatewayConfig {
      */
     Optional<String> secretsKey();
 
-    /** How long the event log keeps requests. */
+    /**
+     * How long the event log keeps requests; whole UTC days, as a day's partition is dropped once all of it is older
+     * (a request is kept at least this long and at most a day longer).
+     */
     @WithDefault("P7D")
     Duration eventRetention();
 

@@ -3,9 +3,7 @@ package io.agenttriggers.webhook.persistence;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.page.Query;
-import io.agenttriggers.webhook.config.WebhookGatewayConfig;
 import io.agenttriggers.webhook.domain.LoggedRequest;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -15,7 +13,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** The request log (table {@code webhook.events}), with retention. */
+/** The request log (table {@code webhook.events}); its retention is {@link EventLogRetention}'s. */
 @ApplicationScoped
 public class EventLog {
 
@@ -35,9 +32,6 @@ public class EventLog {
 
     @Inject
     Pool pool;
-
-    @Inject
-    WebhookGatewayConfig config;
 
     /** At most this many bytes of entries wait (with their bodies), so a slow database cannot exhaust memory. */
     static final long MAX_PENDING_BYTES = 32L * 1024 * 1024;
@@ -197,24 +191,6 @@ public class EventLog {
             rows.forEach(r -> out.add(map(r)));
             return out;
         });
-    }
-
-    /** Deletes entries past the retention, in bounded batches so no single statement runs long. */
-    @Scheduled(every = "${triggers.webhook-gateway.event-retention-sweep:10m}", delayed = "30s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> sweep() {
-        return purgeOlderThan(OffsetDateTime.now(ZoneOffset.UTC).minus(config.eventRetention()));
-    }
-
-    public Uni<Void> purgeOlderThan(OffsetDateTime cutoff) {
-        return pool.preparedQuery("delete from webhook.events where id in (select id from webhook.events "
-                        + "where received_at < $1 limit 5000)")
-                .execute(Tuple.of(cutoff))
-                .chain(rows -> rows.rowCount() == 5000 ? purgeOlderThan(cutoff) : Uni.createFrom().voidItem())
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("Event log retention sweep failed: %s", e.toString());
-                    return null;
-                });
     }
 
     private static LoggedRequest map(Row row) {
