@@ -113,18 +113,9 @@ class LedgerRetentionTest {
 
     /** A pass as of {@code now}, repeated while the service's own pass holds the tables. */
     private List<PartitionRetention.Pass> pass(Instant now) {
-        for (int i = 0; i < 100; i++) {
-            List<PartitionRetention.Pass> passes = retention.keeper().maintain(now).await().atMost(BOUND);
-            if (passes.size() == 2 && passes.stream().noneMatch(PartitionRetention.Pass::skipped)) {
-                return passes;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("the retention pass never got the tables");
+        return org.awaitility.Awaitility.await("the retention pass gets the tables").atMost(BOUND)
+                .until(() -> retention.keeper().maintain(now).await().atMost(BOUND),
+                        passes -> passes.size() == 2 && passes.stream().noneMatch(PartitionRetention.Pass::skipped));
     }
 
     private static String name(Instant day, int plusDays) {
