@@ -15,6 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.GroupState;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,9 +36,16 @@ class DispatcherFailoverIT {
     static final String TENANT = "e2e-dispatch-" + StackProcesses.SUFFIX;
     static final int EVENTS = 1000;
     static final int KEYS = 700;
+    /** Each replica runs three consumers (the channel's concurrency): six partitions give every consumer one. */
+    static final int PARTITIONS = 6;
 
     @BeforeAll
     static void start() throws Exception {
+        // Created before the dispatchers subscribe, which would otherwise auto-create it with the broker's 3.
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaTestClient.BOOTSTRAP))) {
+            admin.createTopics(List.of(new NewTopic(StackProcesses.TOPICS.get(Topics.APPROVED), PARTITIONS, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
         STACK.start();
         STACK.startReplica("agent-dispatcher-2", "agent-dispatcher");
     }
@@ -50,15 +61,34 @@ class DispatcherFailoverIT {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
+    /** Consumers of the dispatchers' group that hold a partition of the approved topic, once the group is stable. */
+    static long membersWithPartitions() throws Exception {
+        String group = "e2e-dispatcher-" + StackProcesses.SUFFIX;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaTestClient.BOOTSTRAP))) {
+            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
+                    .get(10, TimeUnit.SECONDS).get(group);
+            if (description.groupState() != GroupState.STABLE) {
+                return 0;
+            }
+            return description.members().stream()
+                    .filter(m -> !m.assignment().topicPartitions().isEmpty()).count();
+        }
+    }
+
     @Test
     void everyDedupKeyRunsExactlyOnceThroughADispatcherCrash() throws Exception {
+        // Every consumer of both replicas must hold a partition before the events go out, or the first replica can
+        // drain them all while the second is still joining the group.
+        Awaitility.await("both replicas hold partitions").atMost(2, TimeUnit.MINUTES)
+                .pollInterval(Duration.ofMillis(500)).until(() -> membersWithPartitions() == PARTITIONS);
         // Slow enough that runs are in flight when the replica dies.
         given().baseUri(STACK.url("runtime-simulator")).contentType("application/json")
                 .body("{\"latencyMs\":100}").put("/v1/config").then().statusCode(200);
         String approved = StackProcesses.TOPICS.get(Topics.APPROVED);
         for (int i = 0; i < EVENTS; i++) {
             int key = i < KEYS ? i : (i * 7) % KEYS;
-            TriggerEvent event = TriggerEvent.builder(TriggerType.API, "/e2e/dispatch", "order.e" + (key % 6), TENANT)
+            // Events are keyed by tenant and name: 64 names reach every partition, whatever the tenant is called.
+            TriggerEvent event = TriggerEvent.builder(TriggerType.API, "/e2e/dispatch", "order.e" + (key % 64), TENANT)
                     .dedupKey("order-" + key)
                     .data(TriggerData.of(io.agenttriggers.common.event.EventJson.MAPPER.createObjectNode()
                             .put("key", key)))
