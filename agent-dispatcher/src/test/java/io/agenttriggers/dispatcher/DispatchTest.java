@@ -103,6 +103,36 @@ class DispatchTest {
     }
 
     @Test
+    void aDeployedWorkflowsRunCarriesItsWorkflowIdToTheRuntimeAndTheLedger() {
+        String tenant = "wf-" + System.nanoTime();
+        TriggerEvent event = TriggerEvent.builder(TriggerType.CRON, "/cron/nightly", "invoice.review", tenant)
+                .workflowId("invoice-review")
+                .data(new TriggerData(JsonNodeFactory.instance.objectNode(), Map.of(), null))
+                .build();
+        TriggerEvent other = event(tenant, null, null);
+        RuntimeStub.server.stubFor(post(urlEqualTo("/v1/runs"))
+                .withRequestBody(matchingJsonPath("$.tenantId", equalTo(tenant)))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"agentRunId\":\"ag-wf\",\"status\":\"succeeded\"}")));
+        approve(event);
+        approve(other);
+        awaitOutcome(event.id());
+        awaitOutcome(other.id());
+
+        RuntimeStub.server.verify(1, postRequestedFor(urlEqualTo("/v1/runs"))
+                .withHeader("Idempotency-Key", equalTo(event.id()))
+                .withRequestBody(matchingJsonPath("$.workflowId", equalTo("invoice-review"))));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).queryParam("workflowId", "invoice-review")
+                .when().get("/api/v1/runs")
+                .then().statusCode(200)
+                .body("items.size()", is(1))
+                .body("items[0].runId", is(event.id()))
+                .body("items[0].workflowId", is("invoice-review"));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).when().get("/api/v1/runs")
+                .then().statusCode(200).body("items.size()", is(2));
+    }
+
+    @Test
     void aSecondEventWithTheSameDedupKeyBecomesADuplicateAndNeverReachesTheRuntime() {
         String key = "order-" + System.nanoTime();
         TriggerEvent first = event("acme", key, null);

@@ -111,7 +111,7 @@ class GovernanceFlowTest {
                 .queryParam("eventName", "job.run").queryParam("verdict", "approved").when().get("/api/v1/decisions")
                 .then().extract().path("items.runId");
         TriggerEvent running = new TriggerEvent(approvedIds.get(0), first.source(), first.type(), "job.run",
-                first.time(), t, approvedIds.get(0), null, first.responseMode(), null, first.partitionKey(), null,
+                first.time(), t, approvedIds.get(0), null, first.responseMode(), null, first.partitionKey(), null, null,
                 first.data());
         outcome(running, RunStatus.SUCCEEDED, null);
         Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> "cooldown".equals(decision(send(event(t, "job.run")))

@@ -17,6 +17,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
@@ -66,6 +67,31 @@ class InboundConsumerTest {
                 .body("policyId", is("default"))
                 .body("tenantId", is("tenant-a"))
                 .body("triggerType", is("api"));
+    }
+
+    @Test
+    void aWorkflowsEventKeepsItsWorkflowIdAndItsDecisionsFilterByIt() {
+        String tenant = unique("tenant-wf");
+        TriggerEvent event = TriggerEvent.builder(TriggerType.CRON, "/cron/nightly", "invoice.review", tenant)
+                .workflowId("invoice-review").data(TriggerData.of(JsonNodeFactory.instance.objectNode())).build();
+        TriggerEvent other = event(tenant);
+        for (TriggerEvent e : List.of(event, other)) {
+            KafkaTestClient.produce(topic("incoming", "triggers.inbound"), e.partitionKey(),
+                    TriggerEventCodec.toCloudEvent(e));
+        }
+        ConsumerRecord<String, CloudEvent> forwarded = KafkaTestClient.awaitRecord(
+                topic("outgoing", "triggers.approved"), r -> event.id().equals(r.value().getId()),
+                Duration.ofSeconds(30));
+        assertThat(TriggerEventCodec.fromCloudEvent(forwarded.value()).workflowId()).isEqualTo("invoice-review");
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> given().header("Authorization", ADMIN)
+                .queryParam("tenantId", tenant).get("/api/v1/decisions").then().extract()
+                .<List<Object>>path("items").size() == 2);
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).queryParam("workflowId", "invoice-review")
+                .when().get("/api/v1/decisions")
+                .then().statusCode(200)
+                .body("items.size()", is(1))
+                .body("items[0].runId", is(event.id()))
+                .body("items[0].workflowId", is("invoice-review"));
     }
 
     @Test

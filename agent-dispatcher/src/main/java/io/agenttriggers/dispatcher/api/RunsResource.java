@@ -36,10 +36,11 @@ public class RunsResource {
 
     @GET
     @Operation(summary = "List runs, newest first", description = "Filters: tenantId, status, eventName, "
-            + "triggerType, source, from/to (ISO-8601, the event's time).")
+            + "triggerType, source, workflowId, from/to (ISO-8601, the event's time).")
     public Uni<Page<RunRecord>> list(@QueryParam("tenantId") String tenantId, @QueryParam("status") String status,
             @QueryParam("eventName") String eventName, @QueryParam("triggerType") String triggerType,
-            @QueryParam("source") String source, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("source") String source, @QueryParam("workflowId") String workflowId,
+            @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         int size = Page.limit(limit);
         if (status != null) {
@@ -49,7 +50,7 @@ public class RunsResource {
                 throw ProblemException.badRequest("invalid_status", e.getMessage());
             }
         }
-        RunLedger.Filter filter = filter(tenantId, status, eventName, triggerType, source, from, to);
+        RunLedger.Filter filter = filter(tenantId, status, eventName, triggerType, source, workflowId, from, to);
         String after = Page.decode(cursor, RunIds::isRunId);
         return ledger.list(filter, after, size + 1).map(rows -> Page.of(rows, size, RunRecord::runId));
     }
@@ -57,12 +58,13 @@ public class RunsResource {
     @GET
     @Path("stats")
     @Operation(summary = "Success rate and durations", description = "Over the newest 10,000 finished runs that "
-            + "match (tenantId, eventName, triggerType, source, from/to): counts, success rate (succeeded and "
+            + "match (tenantId, eventName, triggerType, source, workflowId, from/to): counts, success rate (succeeded and "
             + "fallback_succeeded over those plus failed and dead_lettered), mean and p95 duration in ms.")
     public Uni<RunLedger.Stats> stats(@QueryParam("tenantId") String tenantId,
             @QueryParam("eventName") String eventName, @QueryParam("triggerType") String triggerType,
-            @QueryParam("source") String source, @QueryParam("from") String from, @QueryParam("to") String to) {
-        return ledger.stats(filter(tenantId, null, eventName, triggerType, source, from, to));
+            @QueryParam("source") String source, @QueryParam("workflowId") String workflowId,
+            @QueryParam("from") String from, @QueryParam("to") String to) {
+        return ledger.stats(filter(tenantId, null, eventName, triggerType, source, workflowId, from, to));
     }
 
     @GET
@@ -74,7 +76,7 @@ public class RunsResource {
     }
 
     private RunLedger.Filter filter(String tenantId, String status, String eventName, String triggerType,
-            String source, String from, String to) {
+            String source, String workflowId, String from, String to) {
         if (tenantId != null) {
             TenantScope.check(identity, tenantId);
         }
@@ -86,7 +88,7 @@ public class RunsResource {
             }
         }
         return new RunLedger.Filter(TenantScope.restriction(identity), tenantId, status, eventName, triggerType,
-                source, time("from", from), time("to", to));
+                source, workflowId, time("from", from), time("to", to));
     }
 
     private static java.time.OffsetDateTime time(String name, String value) {

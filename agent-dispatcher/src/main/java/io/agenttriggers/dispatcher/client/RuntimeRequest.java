@@ -7,5 +7,5 @@ import java.util.Map;
 /** The body of {@code POST {runtime}/v1/runs} (SPEC, "The agent runtime contract"). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RuntimeRequest(String runId, String eventName, String triggerType, String tenantId, String focus,
-        JsonNode payload, Map<String, Object> context) {
+        String workflowId, JsonNode payload, Map<String, Object> context) {
 }

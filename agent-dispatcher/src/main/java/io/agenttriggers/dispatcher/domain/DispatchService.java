@@ -413,6 +413,6 @@ public class DispatchService {
             context.put("deadline", event.deadline().toString());
         }
         return new RuntimeRequest(event.id(), event.eventName(), event.type().wire(), event.tenantId(), event.focus(),
-                event.data().payload(), context);
+                event.workflowId(), event.data().payload(), context);
     }
 }

@@ -16,6 +16,7 @@ public record RunRecord(
         String eventName,
         String triggerType,
         String source,
+        String workflowId,
         String dedupKey,
         RunStatus status,
         String reason,
@@ -43,7 +44,7 @@ public record RunRecord(
     }
 
     public RunRecord withAttemptLog(List<Attempt> log) {
-        return new RunRecord(runId, tenantId, eventName, triggerType, source, dedupKey, status, reason, decisionMode,
+        return new RunRecord(runId, tenantId, eventName, triggerType, source, workflowId, dedupKey, status, reason, decisionMode,
                 agentRunId, result, error, costUsd, llmCalls, attempts, originalRunId, traceparent, eventTime,
                 queuedAt, startedAt, finishedAt, duration, log, outcomePublished);
     }

@@ -28,8 +28,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class RunLedger {
 
-    private static final String COLUMNS = "run_id, tenant_id, event_name, trigger_type, source, dedup_key, status, "
-            + "reason, decision_mode, agent_run_id, result::text as result, error, cost_usd, llm_calls, attempts, original_run_id, "
+    private static final String COLUMNS = "run_id, tenant_id, event_name, trigger_type, source, workflow_id, dedup_key, "
+            + "status, reason, decision_mode, agent_run_id, result::text as result, error, cost_usd, llm_calls, attempts, original_run_id, "
             + "traceparent, event_time, queued_at, started_at, finished_at, outcome_published_at";
 
     @Inject
@@ -64,13 +64,13 @@ public class RunLedger {
             + "where k.tenant_id = $1 and k.dedup_key = $2 and not exists (select 1 from taken)) "
             + "insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, dedup_key, status, "
             + "original_run_id, traceparent, event_time, started_at, finished_at, event, owner, lease_until, "
-            + "planned_path) "
+            + "planned_path, workflow_id) "
             + "select $3, $1, $5, $6, $7, $2, case when o.run_id = $3 then 'running' else 'duplicate' end, "
             + "nullif(o.run_id, $3), $8, $9, case when o.run_id = $3 then now() end, "
             + "case when o.run_id = $3 then null else now() end, cast(cast($10 as text) as jsonb), "
             + "case when o.run_id = $3 then $11::uuid end, "
             + "case when o.run_id = $3 then now() + $12 * interval '1 millisecond' end, "
-            + "case when o.run_id = $3 then $13 end from owner o "
+            + "case when o.run_id = $3 then $13 end, $14 from owner o "
             + "on conflict (run_id) do nothing returning " + COLUMNS;
 
     /**
@@ -94,7 +94,8 @@ public class RunLedger {
                 .addString(eventJson(event))
                 .addUUID(owner)
                 .addLong(lease.toMillis())
-                .addString(path);
+                .addString(path)
+                .addString(event.workflowId());
         return claims.execute(args, event.tenantId() + '\u0000' + event.dedupKey()).chain(rows -> {
             if (rows.size() == 0) {
                 return claimStepwise(event, window);
@@ -146,9 +147,10 @@ public class RunLedger {
                 .addOffsetDateTime(event.time())
                 .addOffsetDateTime(duplicate ? OffsetDateTime.now(java.time.ZoneOffset.UTC) : null);
         values.addString(eventJson(event));
+        values.addString(event.workflowId());
         return tx.preparedQuery("insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, "
-                        + "dedup_key, status, original_run_id, traceparent, event_time, finished_at, event) "
-                        + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, cast(cast($12 as text) as jsonb)) "
+                        + "dedup_key, status, original_run_id, traceparent, event_time, finished_at, event, workflow_id) "
+                        + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, cast(cast($12 as text) as jsonb), $13) "
                         + "on conflict (run_id) do nothing returning " + COLUMNS)
                 .execute(values)
                 .map(rows -> rows.size() == 0 ? Optional.<RunRecord>empty() : Optional.of(map(rows.iterator().next())));
@@ -165,10 +167,11 @@ public class RunLedger {
                 .addString(event.dedupKey())
                 .addString(reason)
                 .addString(event.traceparent())
-                .addOffsetDateTime(event.time());
+                .addOffsetDateTime(event.time())
+                .addString(event.workflowId());
         return pool.preparedQuery("insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, "
-                        + "dedup_key, status, reason, traceparent, event_time, finished_at, outcome_published_at) "
-                        + "values ($1, $2, $3, $4, $5, $6, 'rejected', $7, $8, $9, now(), now()) "
+                        + "dedup_key, status, reason, traceparent, event_time, finished_at, outcome_published_at, "
+                        + "workflow_id) values ($1, $2, $3, $4, $5, $6, 'rejected', $7, $8, $9, now(), now(), $10) "
                         + "on conflict (run_id) do nothing")
                 .execute(values)
                 .replaceWithVoid();
@@ -375,7 +378,7 @@ public class RunLedger {
 
     /** List filters; null fields do not filter. */
     public record Filter(Optional<Set<String>> tenants, String tenantId, String status, String eventName,
-            String triggerType, String source, OffsetDateTime from, OffsetDateTime to) {
+            String triggerType, String source, String workflowId, OffsetDateTime from, OffsetDateTime to) {
     }
 
     /** Newest first, after the cursor run id when given; the filters are optional (from/to: the event time). */
@@ -387,6 +390,7 @@ public class RunLedger {
                 .eq("event_name", f.eventName())
                 .eq("trigger_type", f.triggerType())
                 .eq("source", f.source())
+                .eq("workflow_id", f.workflowId())
                 .where("event_time", ">=", f.from())
                 .where("event_time", "<", f.to())
                 .page("run_id", afterRunId == null ? null : UUID.fromString(afterRunId), limit);
@@ -411,6 +415,7 @@ public class RunLedger {
                 .eq("event_name", f.eventName())
                 .eq("trigger_type", f.triggerType())
                 .eq("source", f.source())
+                .eq("workflow_id", f.workflowId())
                 .where("event_time", ">=", f.from())
                 .where("event_time", "<", f.to());
         String sql = "select count(*) as runs, "
@@ -442,7 +447,8 @@ public class RunLedger {
         OffsetDateTime finished = r.getOffsetDateTime("finished_at");
         UUID original = r.getUUID("original_run_id");
         return new RunRecord(r.getUUID("run_id").toString(), r.getString("tenant_id"), r.getString("event_name"),
-                r.getString("trigger_type"), r.getString("source"), r.getString("dedup_key"),
+                r.getString("trigger_type"), r.getString("source"), r.getString("workflow_id"),
+                r.getString("dedup_key"),
                 RunStatus.fromWire(r.getString("status")), r.getString("reason"), r.getString("decision_mode"),
                 r.getString("agent_run_id"), resultNode, r.getString("error"), r.getBigDecimal("cost_usd"),
                 r.getInteger("llm_calls"), r.getInteger("attempts"), original == null ? null : original.toString(),

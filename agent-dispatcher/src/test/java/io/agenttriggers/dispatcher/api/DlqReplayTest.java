@@ -31,7 +31,7 @@ class DlqReplayTest {
     }
 
     static RunRecord deadLettered(TriggerEvent e) {
-        return new RunRecord(e.id(), e.tenantId(), e.eventName(), "api", e.source(), e.id(), RunStatus.DEAD_LETTERED,
+        return new RunRecord(e.id(), e.tenantId(), e.eventName(), "api", e.source(), null, e.id(), RunStatus.DEAD_LETTERED,
                 "x", null, null, null, null, null, 0, 3, null, null, null, null, null, null, null, List.of(), true);
     }
 

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param deadline     optional time after which the result is no longer wanted
  * @param partitionKey Kafka key: tenant and event name, so one tenant's events of a name stay ordered
  * @param traceparent  optional W3C trace context
+ * @param workflowId   the deployed workflow whose trigger produced it, if any (CloudEvent {@code workflowid})
  * @param data         payload, headers and dispatch options
  */
 public record TriggerEvent(
@@ -37,6 +38,7 @@ public record TriggerEvent(
         OffsetDateTime deadline,
         String partitionKey,
         String traceparent,
+        String workflowId,
         TriggerData data) {
 
     /** Longest accepted tenant id, event name, dedup key or focus. */
@@ -61,6 +63,9 @@ public record TriggerEvent(
         if (focus != null && focus.length() > MAX_ATTRIBUTE_LENGTH) {
             throw new IllegalArgumentException("focus is longer than " + MAX_ATTRIBUTE_LENGTH);
         }
+        if (workflowId != null) {
+            requireText(workflowId, "workflowId");
+        }
     }
 
     private static void requireText(String value, String name) {
@@ -75,7 +80,8 @@ public record TriggerEvent(
     /** The same event carried on under another trace context (a span of the hop that passes it on). */
     public TriggerEvent withTraceparent(String traceparent) {
         return java.util.Objects.equals(traceparent, this.traceparent) ? this : new TriggerEvent(id, source, type,
-                eventName, time, tenantId, dedupKey, focus, responseMode, deadline, partitionKey, traceparent, data);
+                eventName, time, tenantId, dedupKey, focus, responseMode, deadline, partitionKey, traceparent, workflowId,
+                data);
     }
 
     /** The partition key for a tenant's event name. */
@@ -101,6 +107,7 @@ public record TriggerEvent(
         private ResponseMode responseMode = ResponseMode.ASYNC;
         private OffsetDateTime deadline;
         private String traceparent;
+        private String workflowId;
         private TriggerData data = TriggerData.of(null);
 
         private Builder(TriggerType type, String source, String eventName, String tenantId) {
@@ -145,6 +152,12 @@ public record TriggerEvent(
             return this;
         }
 
+        /** Marks the event as one of a deployed workflow's (blank: none). */
+        public Builder workflowId(String workflowId) {
+            this.workflowId = workflowId;
+            return this;
+        }
+
         public Builder data(TriggerData data) {
             this.data = data;
             return this;
@@ -153,7 +166,8 @@ public record TriggerEvent(
         public TriggerEvent build() {
             return new TriggerEvent(id, source, type, eventName, normalize(time), tenantId,
                     dedupKey == null || dedupKey.isBlank() ? id : dedupKey, blankToNull(focus), responseMode,
-                    normalize(deadline), partitionKeyOf(tenantId, eventName), blankToNull(traceparent), data);
+                    normalize(deadline), partitionKeyOf(tenantId, eventName), blankToNull(traceparent),
+                    blankToNull(workflowId), data);
         }
 
         private static OffsetDateTime normalize(OffsetDateTime t) {

@@ -56,6 +56,9 @@ public final class TriggerEventCodec {
         if (event.traceparent() != null) {
             builder.withExtension(Extensions.TRACEPARENT, event.traceparent());
         }
+        if (event.workflowId() != null) {
+            builder.withExtension(Extensions.WORKFLOW_ID, event.workflowId());
+        }
         return builder.build();
     }
 
@@ -96,6 +99,7 @@ public final class TriggerEventCodec {
                     time(ce, Extensions.DEADLINE),
                     text(ce, Extensions.PARTITION_KEY),
                     text(ce, Extensions.TRACEPARENT),
+                    text(ce, Extensions.WORKFLOW_ID),
                     data);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new InvalidEventException("event " + ce.getId() + " breaks the contract: " + e.getMessage(), e);

@@ -86,14 +86,17 @@ public final class EventArbitraries {
                 .flatAs((type, source, eventName, tenant, time, dedupKey, focus, mode) -> Combinators.combine(
                                 times().injectNull(0.5),
                                 Arbitraries.of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").injectNull(0.5),
+                                text(60).injectNull(0.5),
                                 data)
-                        .as((deadline, traceparent, d) -> TriggerEvent.builder(type, source, eventName, tenant)
+                        .as((deadline, traceparent, workflowId, d) -> TriggerEvent.builder(type, source, eventName,
+                                        tenant)
                                 .time(time)
                                 .dedupKey(dedupKey)
                                 .focus(focus)
                                 .responseMode(mode)
                                 .deadline(deadline)
                                 .traceparent(traceparent)
+                                .workflowId(workflowId)
                                 .data(d)
                                 .build()));
     }

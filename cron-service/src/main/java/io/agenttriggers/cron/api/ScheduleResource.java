@@ -2,6 +2,7 @@ package io.agenttriggers.cron.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.event.TriggerEvent;
@@ -154,10 +155,7 @@ public class ScheduleResource {
         CronExpression cron = check(spec);
         Integer expected = IfMatch.version(ifMatch);
         return visible(id).chain(existing -> {
-            if ("file".equals(existing.managedBy())) {
-                throw new ProblemException(409, "managed_by_file", "Conflict", "This schedule comes from the "
-                        + "declarative file; change it there");
-            }
+            Ownership.requireApiManaged(existing.managedBy(), "This schedule", existing.spec().workflowId());
             if (!existing.spec().tenantId().equals(spec.tenantId())) {
                 throw new ProblemException(422, "invalid_schedule", "Invalid schedule", "A schedule cannot move to "
                         + "another tenant", List.of(new FieldError("tenantId", "must stay "
@@ -181,10 +179,7 @@ public class ScheduleResource {
     @Operation(summary = "Delete a schedule", description = "Its governance policy goes with it.")
     public Uni<Response> delete(@PathParam("id") String id) {
         return visible(id).chain(existing -> {
-            if ("file".equals(existing.managedBy())) {
-                throw new ProblemException(409, "managed_by_file", "Conflict", "This schedule comes from the "
-                        + "declarative file; remove it there");
-            }
+            Ownership.requireApiManaged(existing.managedBy(), "This schedule", existing.spec().workflowId());
             return governance.remove(id).chain(() -> store.delete(id));
         }).map(deleted -> Response.noContent().build());
     }
@@ -331,6 +326,7 @@ public class ScheduleResource {
         if (spec == null) {
             throw ProblemException.badRequest("empty_body", "Send the schedule as JSON");
         }
+        Ownership.refuseWorkflowId(spec.workflowId(), "invalid_schedule", "Invalid schedule");
         List<FieldError> errors = spec.check(urls);
         if (!errors.isEmpty()) {
             throw new ProblemException(422, "invalid_schedule", "Invalid schedule",

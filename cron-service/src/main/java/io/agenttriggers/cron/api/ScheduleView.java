@@ -16,9 +16,7 @@ public record ScheduleView(String id, @JsonUnwrapped ScheduleSpec spec, int vers
         List<String> nextFireTimes, JsonNode recentRuns) {
 
     static ScheduleView of(ScheduleStore.Stored s, List<String> nextFireTimes, JsonNode recentRuns) {
-        String state = s.paused() ? "paused" : !s.spec().isEnabled() ? "disabled"
-                : s.nextFireAt() == null ? "finished" : "active";
-        return new ScheduleView(s.id(), s.spec(), s.version(), s.managedBy(), state, s.pauseNote(), s.nextFireAt(),
+        return new ScheduleView(s.id(), s.spec(), s.version(), s.managedBy(), s.state(), s.pauseNote(), s.nextFireAt(),
                 s.lastFireAt(), s.lastRunId(), s.lastRunStatus(), s.bufferedFireAt(), s.createdAt(), s.updatedAt(),
                 nextFireTimes, recentRuns);
     }

@@ -14,13 +14,14 @@ import java.util.regex.Pattern;
 
 /**
  * A schedule as registered ({@code /api/v1/schedules}), stored whole as JSON. {@code name} is optional (a label;
- * the declarative file uses it to recognise its schedules).
+ * the declarative file and deployments use it to recognise their schedules). {@code workflowId} is set only on a
+ * workflow deployment's schedules, and goes on their events.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScheduleSpec(String tenantId, String name, String eventName, String expression, String timezone, String description,
         String focus, JsonNode payload, DispatchOptions options, Integer jitterSeconds, OverlapPolicy overlapPolicy,
         MisfirePolicy misfirePolicy, Duration catchUpWindow, OffsetDateTime startAt, OffsetDateTime endAt,
-        Boolean enabled, GovernanceSpec governance) {
+        Boolean enabled, GovernanceSpec governance, String workflowId) {
 
     /** Limits governance-service keeps for this schedule's events (synced there as a policy). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,6 +32,13 @@ public record ScheduleSpec(String tenantId, String name, String eventName, Strin
     public static final Duration DEFAULT_CATCH_UP_WINDOW = Duration.ofHours(1);
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
+
+    /** The same schedule as a deployment of {@code workflowId} holds it, for {@code tenantId}. */
+    public ScheduleSpec ownedBy(String tenantId, String workflowId) {
+        return new ScheduleSpec(tenantId, name, eventName, expression, timezone, description, focus, payload, options,
+                jitterSeconds, overlapPolicy, misfirePolicy, catchUpWindow, startAt, endAt, enabled, governance,
+                workflowId);
+    }
 
     public boolean isEnabled() {
         return enabled == null || enabled;

@@ -265,6 +265,7 @@ public class Firer {
                 .time(nominal.atOffset(ZoneOffset.UTC))
                 .dedupKey(dedup)
                 .focus(spec.focus())
+                .workflowId(spec.workflowId())
                 .data(new TriggerData(payload != null ? payload : spec.payload(), Map.of("x-schedule-id", scheduleId,
                         "x-fire-kind", kind, "x-fire-time", nominal.toString()), spec.options()))
                 .build();

@@ -88,6 +88,9 @@ public class ScheduleFile {
             for (FieldError problem : spec.check(urls)) {
                 errors.add("schedules[" + i + "]." + problem.field() + " " + problem.message());
             }
+            if (spec.workflowId() != null) {
+                errors.add("schedules[" + i + "].workflowId is set by workflow deployments, not by the file");
+            }
             if (spec.name() == null) {
                 errors.add("schedules[" + i + "].name is required in the file (it recognises the schedule)");
             } else if (!seen.add(spec.tenantId() + "/" + spec.name())) {

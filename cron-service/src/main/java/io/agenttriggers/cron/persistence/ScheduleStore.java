@@ -38,6 +38,11 @@ public class ScheduleStore {
     public record Stored(String id, ScheduleSpec spec, int version, String managedBy, boolean paused, String pauseNote,
             OffsetDateTime nextFireAt, OffsetDateTime dueAt, OffsetDateTime lastFireAt, String lastRunId,
             String lastRunStatus, OffsetDateTime bufferedFireAt, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+
+        /** {@code paused}, {@code disabled}, {@code finished} (no fire time left) or {@code active}. */
+        public String state() {
+            return paused ? "paused" : !spec.isEnabled() ? "disabled" : nextFireAt == null ? "finished" : "active";
+        }
     }
 
     /** Thrown when the caller's expected version is not the current one. */
@@ -164,6 +169,14 @@ public class ScheduleStore {
     public Uni<List<Stored>> fileManaged() {
         return pool.preparedQuery("select " + COLUMNS + " from cron.schedules where managed_by = 'file' and cluster = $1")
                 .execute(Tuple.of(config.cluster()))
+                .map(ScheduleStore::all);
+    }
+
+    /** The schedules a workflow's deployment holds in this cluster. */
+    public Uni<List<Stored>> ownedBy(String tenantId, String workflowId) {
+        return pool.preparedQuery("select " + COLUMNS + " from cron.schedules where managed_by = 'deployment' "
+                        + "and tenant_id = $1 and config->>'workflowId' = $2 and cluster = $3 order by id")
+                .execute(Tuple.of(tenantId, workflowId, config.cluster()))
                 .map(ScheduleStore::all);
     }
 

@@ -82,9 +82,9 @@ public class DashboardResource {
         }
         OffsetDateTime to = OffsetDateTime.now(ZoneOffset.UTC);
         OffsetDateTime from = to.minus(length);
-        DecisionLog.Filter f = DecisionsResource.filter(identity, tenantId, eventName, null, null, null, null);
+        DecisionLog.Filter f = DecisionsResource.filter(identity, tenantId, eventName, null, null, null, null, null);
         DecisionLog.Filter windowed = new DecisionLog.Filter(f.tenants(), f.tenantId(), f.eventName(), null, null,
-                from, to);
+                null, from, to);
         Duration shown = length;
         return decisions.stats(windowed).map(s -> {
             Map<String, Long> byVerdict = DecisionLog.sum(s.counts(), DecisionLog.Count::verdict);

@@ -53,14 +53,15 @@ public class DecisionsResource {
     SecurityIdentity identity;
 
     @GET
-    @Operation(summary = "List decisions, newest first", description = "Filters: tenantId, eventName, verdict "
-            + "(approved|rejected), reason, from/to (ISO-8601, decision time).")
+    @Operation(summary = "List decisions, newest first", description = "Filters: tenantId, eventName, workflowId, "
+            + "verdict (approved|rejected), reason, from/to (ISO-8601, decision time).")
     public Uni<Page<DecisionRecord>> list(@QueryParam("tenantId") String tenantId,
-            @QueryParam("eventName") String eventName, @QueryParam("verdict") String verdict,
+            @QueryParam("eventName") String eventName, @QueryParam("workflowId") String workflowId,
+            @QueryParam("verdict") String verdict,
             @QueryParam("reason") String reason, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         int size = Page.limit(limit);
-        DecisionLog.Filter filter = filter(identity, tenantId, eventName, verdict, reason, from, to);
+        DecisionLog.Filter filter = filter(identity, tenantId, eventName, workflowId, verdict, reason, from, to);
         String after = Page.decode(cursor, RunIds::isRunId);
         return decisions.list(filter, after, size + 1).chain(rows -> redaction(filter.tenants().isPresent())
                 .map(r -> Page.of(rows.stream().map(r::apply).toList(), size, DecisionRecord::runId)));
@@ -71,18 +72,19 @@ public class DecisionsResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Live decisions (Server-Sent Events)", description = "Every decision from now on, from "
-            + "every replica, filtered like the list (tenantId, eventName, verdict, reason). To a token scoped to "
+            + "every replica, filtered like the list (tenantId, eventName, workflowId, verdict, reason). To a token scoped to "
             + "tenants, global policies appear as (global), without id, version or detail. The server ends a "
             + "stream after triggers.governance.stream-max-duration; clients reconnect.")
     public Multi<DecisionRecord> stream(@QueryParam("tenantId") String tenantId,
-            @QueryParam("eventName") String eventName, @QueryParam("verdict") String verdict,
-            @QueryParam("reason") String reason) {
-        DecisionLog.Filter f = filter(identity, tenantId, eventName, verdict, reason, null, null);
+            @QueryParam("eventName") String eventName, @QueryParam("workflowId") String workflowId,
+            @QueryParam("verdict") String verdict, @QueryParam("reason") String reason) {
+        DecisionLog.Filter f = filter(identity, tenantId, eventName, workflowId, verdict, reason, null, null);
         boolean scoped = f.tenants().isPresent();
         Multi<DecisionRecord> live = stream.decisions()
                 .filter(d -> f.tenants().map(t -> t.contains(d.tenantId())).orElse(true))
                 .filter(d -> f.tenantId() == null || f.tenantId().equals(d.tenantId()))
                 .filter(d -> f.eventName() == null || f.eventName().equals(d.eventName()))
+                .filter(d -> f.workflowId() == null || f.workflowId().equals(d.workflowId()))
                 .filter(d -> f.verdict() == null || f.verdict().equals(d.verdict()))
                 .filter(d -> f.reason() == null || f.reason().equals(d.reason()));
         if (scoped) {
@@ -111,8 +113,8 @@ public class DecisionsResource {
         return cache.current().map(policies -> PolicyRedaction.of(scoped, policies));
     }
 
-    static DecisionLog.Filter filter(SecurityIdentity identity, String tenantId, String eventName, String verdict,
-            String reason, String from, String to) {
+    static DecisionLog.Filter filter(SecurityIdentity identity, String tenantId, String eventName,
+            String workflowId, String verdict, String reason, String from, String to) {
         if (verdict != null && !verdict.equals("approved") && !verdict.equals("rejected")) {
             throw ProblemException.badRequest("invalid_verdict", "verdict is approved or rejected");
         }
@@ -129,7 +131,7 @@ public class DecisionsResource {
             TenantScope.check(identity, tenantId);
         }
         Optional<Set<String>> tenants = TenantScope.restriction(identity);
-        return new DecisionLog.Filter(tenants, tenantId, eventName, verdict, reason, time("from", from),
+        return new DecisionLog.Filter(tenants, tenantId, eventName, workflowId, verdict, reason, time("from", from),
                 time("to", to));
     }
 

@@ -127,7 +127,7 @@ public final class PolicyRedaction {
             return d;
         }
         boolean shown = showsPolicy(d.policyId());
-        return new DecisionRecord(d.runId(), d.tenantId(), d.eventName(), d.triggerType(), d.source(), d.verdict(),
+        return new DecisionRecord(d.runId(), d.tenantId(), d.eventName(), d.triggerType(), d.source(), d.workflowId(), d.verdict(),
                 d.reason(), shown ? d.policyId() : null, shown ? d.policyName() : GLOBAL,
                 shown ? d.policyVersion() : 0, detail(d.tenantId(), d.policyId(), d.detail()), d.retryAfter(),
                 d.latencyMicros(), d.degraded(), d.eventTime(), d.decidedAt());

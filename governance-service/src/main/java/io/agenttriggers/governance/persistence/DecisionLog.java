@@ -27,7 +27,7 @@ public class DecisionLog {
     /** A recorded decision. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DecisionRecord(String runId, String tenantId, String eventName, String triggerType, String source,
-            String verdict, String reason, String policyId, String policyName, int policyVersion, String detail,
+            String workflowId, String verdict, String reason, String policyId, String policyName, int policyVersion, String detail,
             Duration retryAfter, Integer latencyMicros, boolean degraded, OffsetDateTime eventTime,
             OffsetDateTime decidedAt) {
 
@@ -39,8 +39,8 @@ public class DecisionLog {
         }
     }
 
-    private static final String COLUMNS = "run_id, tenant_id, event_name, trigger_type, source, verdict, reason, "
-            + "policy, policy_name, policy_version, detail, retry_after_ms, latency_us, degraded, event_time, decided_at";
+    private static final String COLUMNS = "run_id, tenant_id, event_name, trigger_type, source, workflow_id, verdict, "
+            + "reason, policy, policy_name, policy_version, detail, retry_after_ms, latency_us, degraded, event_time, decided_at";
 
     @Inject
     Pool pool;
@@ -54,9 +54,9 @@ public class DecisionLog {
 
     private static final String INSERT = "insert into governance.decisions (run_id, tenant_id, event_name, "
             + "trigger_type, source, verdict, reason, policy, detail, policy_name, policy_version, retry_after_ms, "
-            + "latency_us, degraded, event_time) select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], "
-            + "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::bigint[], "
-            + "$13::int[], $14::boolean[], $15::timestamptz[]) on conflict (run_id) do nothing returning " + COLUMNS;
+            + "latency_us, degraded, event_time, workflow_id) select * from unnest($1::uuid[], $2::text[], $3::text[], "
+            + "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], "
+            + "$12::bigint[], $13::int[], $14::boolean[], $15::timestamptz[], $16::text[]) on conflict (run_id) do nothing returning " + COLUMNS;
 
     /** One decision to record. */
     public record Pending(TriggerEvent event, Verdict verdict, long latencyMicros) {
@@ -83,6 +83,7 @@ public class DecisionLog {
         Integer[] latencies = new Integer[n];
         Boolean[] degraded = new Boolean[n];
         OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] workflows = new String[n];
         for (int i = 0; i < n; i++) {
             TriggerEvent e = pending.get(i).event();
             Verdict v = pending.get(i).verdict();
@@ -101,12 +102,14 @@ public class DecisionLog {
             latencies[i] = (int) Math.min(Integer.MAX_VALUE, pending.get(i).latencyMicros());
             degraded[i] = v.degraded();
             times[i] = e.time();
+            workflows[i] = e.workflowId();
         }
         Tuple args = Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(tenants).addArrayOfString(names)
                 .addArrayOfString(types).addArrayOfString(sources).addArrayOfString(verdicts)
                 .addArrayOfString(reasons).addArrayOfString(policies).addArrayOfString(details)
                 .addArrayOfString(policyNames).addArrayOfInteger(versions).addArrayOfLong(retries)
-                .addArrayOfInteger(latencies).addArrayOfBoolean(degraded).addArrayOfOffsetDateTime(times);
+                .addArrayOfInteger(latencies).addArrayOfBoolean(degraded).addArrayOfOffsetDateTime(times)
+                .addArrayOfString(workflows);
         // One statement (one round trip, one commit) for the whole batch.
         return pool.preparedQuery(INSERT).execute(args).chain(rows -> {
             Map<String, DecisionRecord> byId = new java.util.HashMap<>();
@@ -144,8 +147,8 @@ public class DecisionLog {
     }
 
     /** List filters; null fields do not filter. */
-    public record Filter(Optional<Set<String>> tenants, String tenantId, String eventName, String verdict,
-            String reason, OffsetDateTime from, OffsetDateTime to) {
+    public record Filter(Optional<Set<String>> tenants, String tenantId, String eventName, String workflowId,
+            String verdict, String reason, OffsetDateTime from, OffsetDateTime to) {
     }
 
     /** Newest first, after the cursor (a run id) when given. */
@@ -169,6 +172,7 @@ public class DecisionLog {
     private static void where(Filter f, Tuple args, StringBuilder sql) {
         add(args, sql, "tenant_id = $", f.tenantId());
         add(args, sql, "event_name = $", f.eventName());
+        add(args, sql, "workflow_id = $", f.workflowId());
         add(args, sql, "verdict = $", f.verdict());
         add(args, sql, "reason = $", f.reason());
         if (f.from() != null) {
@@ -224,7 +228,7 @@ public class DecisionLog {
     private static DecisionRecord map(Row r) {
         Long retry = r.getLong("retry_after_ms");
         return new DecisionRecord(r.getUUID("run_id").toString(), r.getString("tenant_id"), r.getString("event_name"),
-                r.getString("trigger_type"), r.getString("source"), r.getString("verdict"), r.getString("reason"),
+                r.getString("trigger_type"), r.getString("source"), r.getString("workflow_id"), r.getString("verdict"), r.getString("reason"),
                 r.getString("policy"), r.getString("policy_name"), r.getInteger("policy_version"),
                 r.getString("detail"), retry == null ? null : Duration.ofMillis(retry), r.getInteger("latency_us"),
                 r.getBoolean("degraded"), r.getOffsetDateTime("event_time"), r.getOffsetDateTime("decided_at"));

@@ -23,7 +23,7 @@ class PolicyRedactionTest {
             policy("beta-id", "theirs", "beta", 1));
 
     static DecisionRecord decided(String policyId, String policyName, int version, String detail) {
-        return new DecisionRecord("run", "acme", "e", "api", "/api/x", "rejected", "rate_limited", policyId,
+        return new DecisionRecord("run", "acme", "e", "api", "/api/x", null, "rejected", "rate_limited", policyId,
                 policyName, version, detail, null, 5, false, null, null);
     }
 

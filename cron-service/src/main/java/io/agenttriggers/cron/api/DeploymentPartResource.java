@@ -1,0 +1,105 @@
+package io.agenttriggers.cron.api;
+
+import io.agenttriggers.common.declarative.Ownership;
+import io.agenttriggers.common.declarative.PartResult;
+import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.problem.ProblemException;
+import io.agenttriggers.common.security.Roles;
+import io.agenttriggers.common.security.TenantScope;
+import io.agenttriggers.cron.domain.ScheduleSpec;
+import io.agenttriggers.cron.persistence.ScheduleDeployments;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The cron part of workflow deployments, for the api-gateway's deployment controller: the schedules one workflow
+ * holds, set whole. Admin only; users deploy through {@code /api/v1/deployment/workflows}.
+ */
+@Path("/internal/v1/deployments/{tenantId}/{workflowId}")
+@Tag(name = "Workflow deployments (internal)")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+public class DeploymentPartResource {
+
+    /** The schedules of one deployment version. */
+    public record Part(Integer version, List<ScheduleSpec> triggers) {
+    }
+
+    @Inject
+    ScheduleDeployments deployments;
+
+    @Inject
+    SecurityIdentity identity;
+
+    private void check(String tenantId, String workflowId) {
+        Ownership.requireIds(tenantId, workflowId);
+        TenantScope.check(identity, tenantId);
+    }
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set the workflow's schedules", description = "Creates, changes and deletes the schedules "
+            + "the workflow's deployment holds so that they are the ones sent (recognised by name). 422 names every "
+            + "invalid field as triggers[i].field and changes nothing; dryRun=true answers the plan only.")
+    public Uni<PartResult> put(@PathParam("tenantId") String tenantId, @PathParam("workflowId") String workflowId,
+            @QueryParam("dryRun") boolean dryRun, Part part) {
+        check(tenantId, workflowId);
+        if (part == null || part.triggers() == null) {
+            throw ProblemException.badRequest("empty_body", "Send {version, triggers: [schedule, ...]}");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        List<ScheduleSpec> owned = new ArrayList<>();
+        for (int i = 0; i < part.triggers().size(); i++) {
+            ScheduleSpec spec = part.triggers().get(i);
+            if (spec == null) {
+                errors.add(new FieldError("triggers[" + i + "]", "is required"));
+                continue;
+            }
+            if (spec.tenantId() != null && !spec.tenantId().equals(tenantId)) {
+                errors.add(new FieldError("triggers[" + i + "].tenantId", "must be the deployment's tenant"));
+            }
+            owned.add(spec.ownedBy(tenantId, workflowId));
+        }
+        if (errors.isEmpty()) {
+            errors.addAll(deployments.check(owned));
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(422, "invalid_deployment_part", "Invalid schedules",
+                    errors.size() + " invalid field(s)", errors);
+        }
+        return deployments.apply(tenantId, workflowId, part.version(), owned, !dryRun);
+    }
+
+    @GET
+    @Operation(summary = "The workflow's schedules as they are", description = "Each with its state, next and last "
+            + "fire time and last run status.")
+    public Uni<PartResult> get(@PathParam("tenantId") String tenantId, @PathParam("workflowId") String workflowId) {
+        check(tenantId, workflowId);
+        return deployments.observed(tenantId, workflowId);
+    }
+
+    @DELETE
+    @Operation(summary = "Remove the workflow's schedules", description = "They stop firing at once; their "
+            + "governance policies go with them. Answers what was removed.")
+    public Uni<PartResult> delete(@PathParam("tenantId") String tenantId, @PathParam("workflowId") String workflowId) {
+        check(tenantId, workflowId);
+        return deployments.observed(tenantId, workflowId).call(() -> deployments.remove(tenantId, workflowId))
+                .map(before -> new PartResult(tenantId, workflowId, null, false, before.items().stream()
+                        .map(i -> new PartResult.Item(i.name(), i.id(), PartResult.Action.deleted, null)).toList()));
+    }
+}
