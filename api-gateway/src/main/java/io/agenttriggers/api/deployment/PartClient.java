@@ -1,0 +1,148 @@
+package io.agenttriggers.api.deployment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agenttriggers.common.declarative.PartResult;
+import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.security.AuthConfig;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Calls the services' deployment parts and sorts their answers: applied, refused (the document is wrong: the
+ * service's field errors mapped back to paths in the document) or unreachable (the service is down or failing: the
+ * part stays pending and is tried again). Service URLs are the standard {@code quarkus.rest-client.<part>.url}.
+ */
+@ApplicationScoped
+public class PartClient {
+
+    /** How long one service may take over its part. */
+    static final Duration TIMEOUT = Duration.ofSeconds(15);
+    private static final Map<String, String> DEFAULT_URLS = Map.of("cron", "http://127.0.0.1:8082");
+    private static final Pattern TRIGGER_FIELD = Pattern.compile("triggers\\[(\\d{1,4})](.*)");
+
+    /** What a service answered for its part. */
+    public sealed interface Answer {
+    }
+
+    /** The part is as sent (or, on a dry run, would be). */
+    public record Applied(PartResult result) implements Answer {
+    }
+
+    /** The service refused the part; nothing of it changed there. */
+    public record Refused(String code, String detail, List<FieldError> errors) implements Answer {
+    }
+
+    /** No answer that says anything about the part: try again later. */
+    public record Unreachable(String reason) implements Answer {
+    }
+
+    @Inject
+    AuthConfig auth;
+
+    private final Map<String, DeploymentPartApi> clients = new LinkedHashMap<>();
+
+    @PostConstruct
+    void init() {
+        DEFAULT_URLS.forEach((part, fallback) -> {
+            String url = ConfigProvider.getConfig().getOptionalValue("quarkus.rest-client." + part + ".url",
+                    String.class).orElse(fallback);
+            clients.put(part, QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url))
+                    .connectTimeout(5, TimeUnit.SECONDS).readTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .build(DeploymentPartApi.class));
+        });
+    }
+
+    /** Sends a part ({@code triggers} in the order of {@code sent}, whose indexes map errors back). */
+    public Uni<Answer> put(String part, String tenantId, String workflowId, int version,
+            List<WorkflowDocument.PartTrigger> sent, boolean dryRun) {
+        ObjectNode body = EventJson.MAPPER.createObjectNode().put("version", version);
+        ArrayNode triggers = body.putArray("triggers");
+        sent.forEach(t -> triggers.add(t.spec()));
+        return answer(part, clients.get(part).put(tenantId, workflowId, dryRun, body.toString(), token()), sent);
+    }
+
+    public Uni<Answer> get(String part, String tenantId, String workflowId) {
+        return answer(part, clients.get(part).get(tenantId, workflowId, token()), List.of());
+    }
+
+    public Uni<Answer> delete(String part, String tenantId, String workflowId) {
+        return answer(part, clients.get(part).delete(tenantId, workflowId, token()), List.of());
+    }
+
+    private Uni<Answer> answer(String part, Uni<Response> call, List<WorkflowDocument.PartTrigger> sent) {
+        return call.ifNoItem().after(TIMEOUT).fail()
+                .map(response -> {
+                    try (response) {
+                        return classify(part, response.getStatus(), response.readEntity(String.class), sent);
+                    }
+                })
+                .onFailure().recoverWithItem(e -> new Unreachable(part + " could not be reached: "
+                        + e.getClass().getSimpleName()));
+    }
+
+    static Answer classify(String part, int status, String body, List<WorkflowDocument.PartTrigger> sent) {
+        JsonNode json;
+        try {
+            json = body == null || body.isBlank() ? EventJson.MAPPER.createObjectNode() : EventJson.MAPPER.readTree(body);
+        } catch (java.io.IOException e) {
+            return new Unreachable(part + " answered " + status + " with a body that is not JSON");
+        }
+        if (status == 200) {
+            try {
+                return new Applied(EventJson.MAPPER.treeToValue(json, PartResult.class));
+            } catch (java.io.IOException e) {
+                return new Unreachable(part + " answered a part this api-gateway cannot read");
+            }
+        }
+        if (status == 400 || status == 409 || status == 422) {
+            List<FieldError> errors = new ArrayList<>();
+            json.path("errors").forEach(e -> errors.add(new FieldError(documentPath(e.path("field").asText(), sent),
+                    e.path("message").asText())));
+            String detail = json.path("detail").asText(part + " refused its part");
+            if (errors.isEmpty()) {
+                errors.add(new FieldError("$.triggers", part + ": " + detail));
+            }
+            return new Refused(json.path("code").asText("refused"), detail, errors);
+        }
+        return new Unreachable(part + " answered " + status + (json.hasNonNull("code")
+                ? " (" + json.get("code").asText() + ")" : ""));
+    }
+
+    /** {@code triggers[1].expression} of the part as {@code $.triggers[4].expression} of the document. */
+    static String documentPath(String field, List<WorkflowDocument.PartTrigger> sent) {
+        Matcher m = TRIGGER_FIELD.matcher(field);
+        if (m.matches()) {
+            int i = Integer.parseInt(m.group(1));
+            if (i < sent.size()) {
+                return "$.triggers[" + sent.get(i).index() + "]" + m.group(2);
+            }
+        }
+        return "$.triggers";
+    }
+
+    private String token() {
+        return auth.adminToken().map(t -> "Bearer " + t).orElse(null);
+    }
+
+    /** The parts this api-gateway deploys to. */
+    public List<String> parts() {
+        return List.copyOf(clients.keySet());
+    }
+}

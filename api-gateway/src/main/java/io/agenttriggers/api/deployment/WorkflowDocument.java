@@ -1,0 +1,210 @@
+package io.agenttriggers.api.deployment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agenttriggers.common.declarative.Ownership;
+import io.agenttriggers.common.event.DispatchOptions;
+import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.problem.Problem.FieldError;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A workflow's deployment document: the workflow, its dispatch defaults and every trigger it owns, each with the
+ * fields the owning service's own API takes plus {@code name} and {@code type}. Validated whole (fields as JSON
+ * paths into the document, {@code $.triggers[0].expression}) before anything changes; split into one part per
+ * owning service.
+ */
+public final class WorkflowDocument {
+
+    /** Most triggers one workflow may own. */
+    public static final int MAX_TRIGGERS = 50;
+    private static final Pattern TRIGGER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Set<String> TOP_LEVEL = Set.of("workflowId", "tenantId", "description", "dispatch",
+            "governance", "triggers");
+    /** Trigger types this release deploys, and the service part each goes to. */
+    static final Map<String, String> PARTS = Map.of("cron", "cron");
+    /** Trigger types the services have that deployments do not take yet. */
+    static final Set<String> NOT_YET = Set.of("webhook", "manual", "api", "queue", "email", "github");
+
+    private final ObjectNode json;
+
+    private WorkflowDocument(ObjectNode json) {
+        this.json = json;
+    }
+
+    public String workflowId() {
+        return json.path("workflowId").asText(null);
+    }
+
+    public String tenantId() {
+        return json.path("tenantId").asText(null);
+    }
+
+    public ObjectNode json() {
+        return json;
+    }
+
+    /** The document as stored. */
+    public static WorkflowDocument of(JsonNode stored) {
+        return new WorkflowDocument((ObjectNode) stored);
+    }
+
+    /**
+     * Reads and checks a document; {@code workflowId} is the one of the path (the body may repeat it, or leave it
+     * out). Every problem goes to {@code errors}; the document is usable only when there are none.
+     */
+    public static WorkflowDocument parse(JsonNode body, String workflowId, List<FieldError> errors) {
+        if (body == null || !body.isObject()) {
+            errors.add(new FieldError("$", "must be a JSON object"));
+            return null;
+        }
+        ObjectNode doc = ((ObjectNode) body).deepCopy();
+        body.fieldNames().forEachRemaining(f -> {
+            if (!TOP_LEVEL.contains(f)) {
+                errors.add(new FieldError("$." + f, "is not a field of a workflow document"));
+            }
+        });
+        JsonNode id = doc.get("workflowId");
+        if (id != null && !id.isNull() && !workflowId.equals(id.asText())) {
+            errors.add(new FieldError("$.workflowId", "must be the workflow id of the path (" + workflowId + ")"));
+        }
+        doc.put("workflowId", workflowId);
+        String tenant = doc.path("tenantId").asText("");
+        if (!Ownership.TENANT_ID.matcher(tenant).matches()) {
+            errors.add(new FieldError("$.tenantId", "is required: 1-64 letters, digits, '.', '_' or '-'"));
+        }
+        JsonNode description = doc.get("description");
+        if (description != null && !description.isNull()
+                && (!description.isTextual() || description.asText().length() > 2000)) {
+            errors.add(new FieldError("$.description", "must be text of at most 2000 characters"));
+        }
+        dispatch(doc.get("dispatch"), errors);
+        JsonNode governance = doc.get("governance");
+        if (governance != null && !governance.isNull()) {
+            errors.add(new FieldError("$.governance", "is not deployable yet: set limits on the triggers "
+                    + "(a schedule's governance block) or as policies in governance-service"));
+        }
+        JsonNode triggers = doc.get("triggers");
+        if (triggers == null || !triggers.isArray()) {
+            errors.add(new FieldError("$.triggers", "is required: a list of triggers"));
+            return new WorkflowDocument(doc);
+        }
+        if (triggers.size() > MAX_TRIGGERS) {
+            errors.add(new FieldError("$.triggers", "at most " + MAX_TRIGGERS + " triggers per workflow"));
+            return new WorkflowDocument(doc);
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < triggers.size(); i++) {
+            String at = "$.triggers[" + i + "]";
+            JsonNode t = triggers.get(i);
+            if (!t.isObject()) {
+                errors.add(new FieldError(at, "must be an object"));
+                continue;
+            }
+            String name = t.path("name").asText("");
+            if (!TRIGGER_NAME.matcher(name).matches()) {
+                errors.add(new FieldError(at + ".name", "is required: 1-64 letters, digits, '.', '_' or '-'"));
+            } else if (!names.add(name)) {
+                errors.add(new FieldError(at + ".name", "repeats " + name + ": trigger names are unique in a "
+                        + "workflow"));
+            }
+            String type = t.path("type").asText("");
+            if (NOT_YET.contains(type)) {
+                errors.add(new FieldError(at + ".type", type + " triggers are not deployable yet; this release "
+                        + "deploys " + String.join(", ", PARTS.keySet())));
+            } else if (!PARTS.containsKey(type)) {
+                errors.add(new FieldError(at + ".type", "is required: one of " + String.join(", ", PARTS.keySet())));
+            }
+            for (String owned : List.of("tenantId", "workflowId")) {
+                if (t.has(owned)) {
+                    errors.add(new FieldError(at + "." + owned, "is the document's; leave it out of the trigger"));
+                }
+            }
+        }
+        return new WorkflowDocument(doc);
+    }
+
+    private static void dispatch(JsonNode dispatch, List<FieldError> errors) {
+        if (dispatch == null || dispatch.isNull()) {
+            return;
+        }
+        if (!dispatch.isObject()) {
+            errors.add(new FieldError("$.dispatch", "must be an object"));
+            return;
+        }
+        JsonNode focus = dispatch.get("focus");
+        if (focus != null && !focus.isNull() && (!focus.isTextual() || focus.asText().length() > 500)) {
+            errors.add(new FieldError("$.dispatch.focus", "must be text of at most 500 characters"));
+        }
+        try {
+            options(dispatch);
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("$.dispatch", reason(e)));
+        }
+    }
+
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? "is invalid" : message.split("\n")[0].replaceAll(" \\(class [^)]*\\)", "");
+    }
+
+    /** The dispatch options of the document's {@code dispatch} block (its {@code focus} apart). */
+    private static DispatchOptions options(JsonNode dispatch) {
+        ObjectNode copy = ((ObjectNode) dispatch).deepCopy();
+        copy.remove("focus");
+        return EventJson.MAPPER.convertValue(copy, DispatchOptions.class);
+    }
+
+    /** A trigger of a part, with the index it has in the document (to map the service's errors back). */
+    public record PartTrigger(int index, String name, ObjectNode spec) {
+    }
+
+    /**
+     * The document split by owning service: each trigger as the service's API takes it, its {@code type} dropped and
+     * the document's event name, focus and dispatch options filled in where the trigger leaves them out. Every part
+     * this release knows is present, empty when the document has none of its triggers (so a removed trigger goes).
+     */
+    public Map<String, List<PartTrigger>> parts() {
+        Map<String, List<PartTrigger>> out = new LinkedHashMap<>();
+        PARTS.values().forEach(p -> out.put(p, new ArrayList<>()));
+        JsonNode dispatch = json.path("dispatch");
+        ArrayNode triggers = (ArrayNode) json.get("triggers");
+        for (int i = 0; i < triggers.size(); i++) {
+            ObjectNode spec = ((ObjectNode) triggers.get(i)).deepCopy();
+            String part = PARTS.get(spec.remove("type").asText());
+            if (!spec.hasNonNull("eventName")) {
+                spec.put("eventName", workflowId());
+            }
+            if (!spec.hasNonNull("focus") && dispatch.hasNonNull("focus")) {
+                spec.put("focus", dispatch.get("focus").asText());
+            }
+            if (!spec.hasNonNull("options") && dispatch.isObject()) {
+                ObjectNode options = ((ObjectNode) dispatch).deepCopy();
+                options.remove("focus");
+                if (!options.isEmpty()) {
+                    spec.set("options", options);
+                }
+            }
+            out.get(part).add(new PartTrigger(i, spec.path("name").asText(), spec));
+        }
+        return out;
+    }
+
+    /** The trigger's type and name by document index, for status views. */
+    public List<String[]> triggers() {
+        List<String[]> out = new ArrayList<>();
+        json.path("triggers").forEach(t -> out.add(new String[] { t.path("name").asText(), t.path("type").asText() }));
+        return out;
+    }
+}

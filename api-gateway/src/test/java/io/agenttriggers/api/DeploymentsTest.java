@@ -1,0 +1,235 @@
+package io.agenttriggers.api;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workflow deployments against a stand-in for cron-service's part (the real one is in the end-to-end tests):
+ * validation before anything changes, errors as paths into the document, pending while a service is down, refusal
+ * going back to the version in force, versions, rollback, undeploy.
+ */
+@QuarkusTest
+@QuarkusTestResource(DeploymentsTest.CronPart.class)
+class DeploymentsTest {
+
+    static final String ADMIN = "Bearer test-admin-token";
+
+    /** WireMock standing in for cron-service's deployment part. */
+    public static class CronPart implements QuarkusTestResourceLifecycleManager {
+        static WireMockServer server;
+
+        @Override
+        public Map<String, String> start() {
+            server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+            server.start();
+            return Map.of("quarkus.rest-client.cron.url", server.baseUrl());
+        }
+
+        @Override
+        public void stop() {
+            if (server != null) {
+                server.stop();
+            }
+        }
+    }
+
+    static String part(String tenant, String workflow) {
+        return "/internal/v1/deployments/" + tenant + "/" + workflow;
+    }
+
+    static void partAnswers(String tenant, String workflow, int status, String body) {
+        CronPart.server.stubFor(put(urlPathEqualTo(part(tenant, workflow))).willReturn(aResponse().withStatus(status)
+                .withHeader("Content-Type", "application/json").withBody(body)));
+        CronPart.server.stubFor(get(urlPathEqualTo(part(tenant, workflow))).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"tenantId\":\"" + tenant + "\","
+                        + "\"workflowId\":\"" + workflow + "\",\"dryRun\":false,\"items\":[{\"name\":\"nightly\","
+                        + "\"id\":\"0190b3c4-1a2b-7c3d-8e4f-5a6b7c8d9e0f\",\"observed\":{\"state\":\"active\","
+                        + "\"nextFireAt\":\"2026-12-04T01:00:00Z\"}}]}")));
+    }
+
+    static String applied(String tenant, String workflow) {
+        return "{\"tenantId\":\"" + tenant + "\",\"workflowId\":\"" + workflow + "\",\"version\":1,\"dryRun\":false,"
+                + "\"items\":[{\"name\":\"nightly\",\"id\":\"0190b3c4-1a2b-7c3d-8e4f-5a6b7c8d9e0f\","
+                + "\"action\":\"created\"}]}";
+    }
+
+    static String document(String tenant, String expression) {
+        return """
+                {"tenantId": "%s", "description": "Review invoices",
+                 "dispatch": {"focus": "finance", "maxAttempts": 3},
+                 "triggers": [{"name": "nightly", "type": "cron", "expression": "%s", "timezone": "Europe/Paris"}]}
+                """.formatted(tenant, expression);
+    }
+
+    static ValidatableResponse deploy(String method, String workflow, String body) {
+        var request = given().header("Authorization", ADMIN).contentType("application/json").body(body);
+        String path = "/api/v1/deployment/workflows/" + workflow + "/deploy";
+        return ("POST".equals(method) ? request.post(path) : request.put(path)).then();
+    }
+
+    static ValidatableResponse status(String tenant, String workflow) {
+        return given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
+                .get("/api/v1/deployment/workflows/" + workflow + "/status").then();
+    }
+
+    static String tenant() {
+        return "t-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void anInvalidDocumentNamesEveryFieldAsAPathAndChangesNothing() {
+        String tenant = tenant();
+        CronPart.server.resetRequests();
+        deploy("POST", "invoices", """
+                {"tenantId": "%s", "colour": "red",
+                 "triggers": [{"name": "inbox", "type": "webhook"}, {"name": "inbox", "type": "cron"},
+                              {"type": "sundial"}, {"name": "x", "type": "cron", "tenantId": "other"}]}
+                """.formatted(tenant))
+                .statusCode(422).body("code", is("invalid_deployment"))
+                .body("errors.field", containsInAnyOrder("$.colour", "$.triggers[0].type", "$.triggers[1].name",
+                        "$.triggers[2].name", "$.triggers[2].type", "$.triggers[3].tenantId"));
+        deploy("POST", "bad id!", document(tenant, "@daily")).statusCode(400).body("code", is("invalid_workflow_id"));
+        given().header("Authorization", ADMIN).contentType("application/yaml")
+                .body("triggers: [unclosed".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/api/v1/deployment/workflows/invoices/deploy").then().statusCode(400)
+                .body("code", is("invalid_document"));
+        CronPart.server.verify(0, putRequestedFor(anyUrl()));
+        status(tenant, "invoices").statusCode(404).body("code", is("deployment_not_found"));
+    }
+
+    @Test
+    void deploysUpdatesRollsBackAndUndeploys() {
+        String tenant = tenant();
+        partAnswers(tenant, "invoices", 200, applied(tenant, "invoices"));
+        deploy("POST", "invoices", document(tenant, "0 2 * * *"))
+                .statusCode(201).header("ETag", "\"1\"")
+                .body("state", is("Ready")).body("desiredVersion", is(1)).body("observedVersion", is(1))
+                .body("triggers[0].condition.type", is("Ready"))
+                .body("triggers[0].observed.nextFireAt", is("2026-12-04T01:00:00Z"));
+        // The trigger went to cron-service as its API takes it, with the document's defaults filled in.
+        CronPart.server.verify(putRequestedFor(urlPathEqualTo(part(tenant, "invoices")))
+                .withQueryParam("dryRun", equalTo("false"))
+                .withRequestBody(matchingJsonPath("$.version", equalTo("1")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].eventName", equalTo("invoices")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].focus", equalTo("finance")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].options.maxAttempts", equalTo("3")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].expression", equalTo("0 2 * * *"))));
+        deploy("POST", "invoices", document(tenant, "0 3 * * *")).statusCode(409).body("code", is("already_deployed"));
+
+        given().header("Authorization", ADMIN).header("If-Match", "\"7\"").contentType("application/json")
+                .body(document(tenant, "0 3 * * *")).put("/api/v1/deployment/workflows/invoices/deploy")
+                .then().statusCode(412).body("code", is("version_conflict"));
+        given().header("Authorization", ADMIN).header("If-Match", "\"1\"").contentType("application/yaml")
+                .body(("tenantId: " + tenant + "\ntriggers:\n  - {name: nightly, type: cron, expression: '0 3 * * *'}\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .put("/api/v1/deployment/workflows/invoices/deploy")
+                .then().statusCode(200).body("desiredVersion", is(2)).body("observedVersion", is(2));
+
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
+                .get("/api/v1/deployment/workflows/invoices/versions").then().statusCode(200)
+                .body("items.version", contains(2, 1)).body("items.outcome", contains("applied", "applied"));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
+                .post("/api/v1/deployment/workflows/invoices/versions/1/rollback").then().statusCode(200)
+                .body("desiredVersion", is(3)).body("state", is("Ready"));
+        CronPart.server.verify(putRequestedFor(urlPathEqualTo(part(tenant, "invoices")))
+                .withRequestBody(matchingJsonPath("$.version", equalTo("3")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].expression", equalTo("0 2 * * *"))));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
+                .post("/api/v1/deployment/workflows/invoices/versions/9/rollback").then().statusCode(404);
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).get("/api/v1/deployment/workflows")
+                .then().statusCode(200).body("items.workflowId", contains("invoices"));
+
+        CronPart.server.stubFor(delete(urlPathEqualTo(part(tenant, "invoices"))).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"tenantId\":\"" + tenant + "\",\"workflowId\":\"invoices\",\"dryRun\":false,"
+                        + "\"items\":[]}")));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
+                .delete("/api/v1/deployment/workflows/invoices/undeploy").then().statusCode(200)
+                .body("state", is("Removed"));
+        CronPart.server.verify(deleteRequestedFor(urlPathEqualTo(part(tenant, "invoices"))));
+        status(tenant, "invoices").statusCode(404);
+    }
+
+    @Test
+    void aRefusedVersionLeavesNothingOfItInForceAndTheStatusSaysWhy() {
+        String tenant = tenant();
+        partAnswers(tenant, "wf", 200, applied(tenant, "wf"));
+        deploy("POST", "wf", document(tenant, "@daily")).statusCode(201);
+        // cron-service refuses the second version's expression; going back to version 1 it accepts.
+        CronPart.server.stubFor(put(urlPathEqualTo(part(tenant, "wf")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].expression", equalTo("61 * * * *")))
+                .willReturn(aResponse().withStatus(422).withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"status\":422,\"code\":\"invalid_deployment_part\",\"detail\":\"1 invalid "
+                                + "field(s)\",\"errors\":[{\"field\":\"triggers[0].expression\",\"message\":"
+                                + "\"minute field: 61 is out of range\"}]}")));
+        deploy("PUT", "wf", document(tenant, "61 * * * *"))
+                .statusCode(422).body("code", is("deployment_refused"))
+                .body("errors[0].field", is("$.triggers[0].expression"))
+                .body("errors[0].message", is("minute field: 61 is out of range"));
+        CronPart.server.verify(putRequestedFor(urlPathEqualTo(part(tenant, "wf")))
+                .withRequestBody(matchingJsonPath("$.version", equalTo("1")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].expression", equalTo("@daily"))));
+        status(tenant, "wf").statusCode(200)
+                .body("state", is("Ready")).body("desiredVersion", is(1)).body("observedVersion", is(1))
+                .body("lastFailure.version", is(2)).body("lastFailure.errors[0].field", is("$.triggers[0].expression"));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
+                .get("/api/v1/deployment/workflows/wf/versions").then()
+                .body("items.outcome", contains("refused", "applied"));
+    }
+
+    @Test
+    void aPartWhoseServiceIsDownStaysPendingUntilItIsBack() {
+        String tenant = tenant();
+        partAnswers(tenant, "later", 503, "{\"status\":503,\"code\":\"unavailable\"}");
+        deploy("POST", "later", document(tenant, "@hourly")).statusCode(202)
+                .body("state", is("Pending")).body("triggers[0].condition.type", is("Pending"))
+                .body("triggers[0].condition.reason", is("cron answered 503 (unavailable)"))
+                .body("triggers[0].condition.since", notNullValue());
+        partAnswers(tenant, "later", 200, applied(tenant, "later"));
+        Awaitility.await("the reconciler brings the part").atMost(30, TimeUnit.SECONDS)
+                .pollInterval(500, TimeUnit.MILLISECONDS)
+                .until(() -> "Ready".equals(status(tenant, "later").extract().path("state")));
+        status(tenant, "later").body("observedVersion", is(1)).body("triggers", hasSize(1));
+    }
+
+    @Test
+    void aDryRunAnswersThePlanAndChangesNothing() {
+        String tenant = tenant();
+        CronPart.server.stubFor(put(urlPathEqualTo(part(tenant, "plan"))).withQueryParam("dryRun", equalTo("true"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"tenantId\":\"" + tenant + "\",\"workflowId\":\"plan\",\"dryRun\":true,"
+                                + "\"items\":[{\"name\":\"nightly\",\"action\":\"created\"}]}")));
+        given().header("Authorization", ADMIN).contentType("application/json").body(document(tenant, "@daily"))
+                .queryParam("dryRun", true).post("/api/v1/deployment/workflows/plan/deploy").then().statusCode(200)
+                .body("dryRun", is(true)).body("parts.cron[0].action", is("created"));
+        CronPart.server.verify(0, putRequestedFor(urlPathEqualTo(part(tenant, "plan")))
+                .withQueryParam("dryRun", equalTo("false")));
+        status(tenant, "plan").statusCode(404);
+    }
+}
