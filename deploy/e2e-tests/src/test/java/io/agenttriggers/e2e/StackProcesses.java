@@ -99,6 +99,12 @@ final class StackProcesses {
         awaitReady(name);
     }
 
+    /** Starts a stopped service again on its own port (callers keep its URL). */
+    void restart(String name) throws IOException {
+        launch(name, name);
+        awaitReady(name);
+    }
+
     /** Kills a process the hard way (SIGKILL: no shutdown hooks, nothing flushed). */
     void kill(String name) throws InterruptedException {
         Process p = processes.remove(name);
@@ -138,6 +144,9 @@ final class StackProcesses {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));
                 p.put(channel("incoming", "triggers.outcomes"), TOPICS.get("triggers.outcomes"));
                 p.put("quarkus.rest-client.dispatcher.url", url("agent-dispatcher"));
+                if (ports.containsKey("cron-service")) {
+                    p.put("quarkus.rest-client.cron.url", url("cron-service"));
+                }
             }
             case "cron-service" -> {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));

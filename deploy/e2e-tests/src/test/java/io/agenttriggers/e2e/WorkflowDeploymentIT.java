@@ -1,0 +1,147 @@
+package io.agenttriggers.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.restassured.response.ValidatableResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A workflow deployed through the api-gateway onto the real cron-service, governance and dispatcher: its
+ * per-second schedule fires and every run carries the workflow id; an update changes the schedule, a bad version
+ * changes nothing, a version deployed while cron-service is down is Pending until it is back, a rollback restores
+ * the first version, and undeploy leaves nothing behind.
+ */
+class WorkflowDeploymentIT {
+
+    static final StackProcesses STACK = new StackProcesses("runtime-simulator", "agent-dispatcher",
+            "governance-service", "api-gateway", "cron-service");
+    static final String ADMIN = "Bearer " + StackProcesses.ADMIN_TOKEN;
+    static final String TENANT = "e2e-wf-" + StackProcesses.SUFFIX;
+    static final String WORKFLOW = "invoice-review";
+
+    @BeforeAll
+    static void start() throws Exception {
+        STACK.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        STACK.stop();
+    }
+
+    static String document(String expression) {
+        return """
+                tenantId: %s
+                description: Review invoices as they arrive
+                dispatch: {focus: finance, maxAttempts: 3}
+                triggers:
+                  - {name: tick, type: cron, expression: "%s", timezone: Europe/Paris}
+                """.formatted(TENANT, expression);
+    }
+
+    static ValidatableResponse deploy(String method, String document) {
+        var request = given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN)
+                .contentType("application/yaml").body(document.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String path = "/api/v1/deployment/workflows/" + WORKFLOW + "/deploy";
+        return ("POST".equals(method) ? request.post(path) : request.put(path)).then();
+    }
+
+    static ValidatableResponse status() {
+        return given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
+                .get("/api/v1/deployment/workflows/" + WORKFLOW + "/status").then().statusCode(200);
+    }
+
+    static List<Map<String, Object>> schedules() {
+        return given().baseUri(STACK.url("cron-service")).header("Authorization", ADMIN)
+                .queryParam("tenantId", TENANT).get("/api/v1/schedules").then().statusCode(200).extract()
+                .path("items");
+    }
+
+    static int runs() {
+        return STACK.ledger("tenantId", TENANT, "workflowId", WORKFLOW).size();
+    }
+
+    @Test
+    void deploysUpdatesSurvivesAnOutageRollsBackAndUndeploys() throws Exception {
+        deploy("POST", document("* * * * * *")).statusCode(201)
+                .body("state", is("Ready")).body("desiredVersion", is(1)).body("triggers[0].condition.type", is("Ready"));
+        String scheduleId = (String) schedules().get(0).get("id");
+        assertThat(schedules()).singleElement().satisfies(s -> {
+            assertThat(s.get("managedBy")).isEqualTo("deployment");
+            assertThat(s.get("workflowId")).isEqualTo(WORKFLOW);
+            assertThat(s.get("focus")).isEqualTo("finance");
+        });
+
+        // It fires every second, and every run carries the workflow id into the ledger.
+        Awaitility.await("runs of the workflow").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1))
+                .until(() -> runs() >= 3);
+        List<Map<String, Object>> ledger = STACK.ledger("tenantId", TENANT, "workflowId", WORKFLOW);
+        assertThat(ledger).allSatisfy(r -> {
+            assertThat(r.get("workflowId")).isEqualTo(WORKFLOW);
+            assertThat(r.get("source")).isEqualTo("/cron/" + scheduleId);
+        });
+        Awaitility.await("the status shows the last fire").atMost(30, TimeUnit.SECONDS)
+                .until(() -> status().extract().path("triggers[0].observed.lastRunStatus") != null);
+
+        // A new version changes the schedule in place (same id); direct edits of it are refused.
+        deploy("PUT", document("0 0 3 * * *")).statusCode(200).body("desiredVersion", is(2))
+                .body("observedVersion", is(2));
+        assertThat(schedules()).singleElement().satisfies(s -> {
+            assertThat(s.get("id")).isEqualTo(scheduleId);
+            assertThat(s.get("expression")).isEqualTo("0 0 3 * * *");
+        });
+        given().baseUri(STACK.url("cron-service")).header("Authorization", ADMIN)
+                .delete("/api/v1/schedules/" + scheduleId).then().statusCode(409)
+                .body("code", is("managed_by_deployment"));
+
+        // A version with a bad trigger changes nothing.
+        deploy("PUT", document("61 * * * *")).statusCode(422).body("code", is("deployment_refused"))
+                .body("errors[0].field", is("$.triggers[0].expression"));
+        status().body("desiredVersion", is(2)).body("observedVersion", is(2)).body("lastFailure.version", is(3));
+        assertThat(schedules()).singleElement().satisfies(s -> assertThat(s.get("expression"))
+                .isEqualTo("0 0 3 * * *"));
+
+        // Deployed while cron-service is down: Pending, then Ready once it is back.
+        STACK.kill("cron-service");
+        deploy("PUT", document("0 30 4 * * *")).statusCode(202).body("state", is("Pending"))
+                .body("triggers[0].condition.type", is("Pending"));
+        STACK.restart("cron-service");
+        Awaitility.await("the part is taken once cron-service is back").atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofSeconds(1)).until(() -> "Ready".equals(status().extract().path("state")));
+        status().body("desiredVersion", is(4)).body("observedVersion", is(4))
+                .body("triggers[0].observed.nextFireAt", notNullValue());
+        assertThat(schedules()).singleElement().satisfies(s -> assertThat(s.get("expression"))
+                .isEqualTo("0 30 4 * * *"));
+
+        // Rolling back to version 1 makes a version 5 equal to it: the schedule fires every second again.
+        given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
+                .post("/api/v1/deployment/workflows/" + WORKFLOW + "/versions/1/rollback").then().statusCode(200)
+                .body("desiredVersion", is(5));
+        int before = runs();
+        Awaitility.await("runs resume").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1))
+                .until(() -> runs() >= before + 2);
+        given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
+                .get("/api/v1/deployment/workflows/" + WORKFLOW + "/versions").then().statusCode(200)
+                .body("items.version", contains(5, 4, 3, 2, 1))
+                .body("items.outcome", contains("applied", "applied", "refused", "applied", "applied"));
+
+        given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
+                .delete("/api/v1/deployment/workflows/" + WORKFLOW + "/undeploy").then().statusCode(200)
+                .body("state", is("Removed"));
+        assertThat(schedules()).isEmpty();
+        given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
+                .get("/api/v1/deployment/workflows").then().statusCode(200).body("items", hasSize(0));
+    }
+}
