@@ -17,8 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,10 +43,23 @@ class DispatcherFailoverIT {
 
     @BeforeAll
     static void start() throws Exception {
-        // Created before the dispatchers subscribe, which would otherwise auto-create it with the broker's 3.
+        // Six partitions before the dispatchers subscribe: the topic does not exist yet when this test runs first (a
+        // subscription would auto-create it with the broker's 3), and earlier tests of the run made it with 3.
+        String topic = StackProcesses.TOPICS.get(Topics.APPROVED);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", KafkaTestClient.BOOTSTRAP))) {
-            admin.createTopics(List.of(new NewTopic(StackProcesses.TOPICS.get(Topics.APPROVED), PARTITIONS, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                int now = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                        .partitions().size();
+                if (now < PARTITIONS) {
+                    admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(PARTITIONS))).all()
+                            .get(30, TimeUnit.SECONDS);
+                }
+            }
         }
         STACK.start();
         STACK.startReplica("agent-dispatcher-2", "agent-dispatcher");
@@ -68,6 +83,10 @@ class DispatcherFailoverIT {
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
                     .get(10, TimeUnit.SECONDS).get(group);
             if (description.groupState() != GroupState.STABLE) {
+                return 0;
+            }
+            // Members of replicas stopped by earlier tests hold partitions until their session ends: wait them out.
+            if (description.members().size() != PARTITIONS) {
                 return 0;
             }
             return description.members().stream()
