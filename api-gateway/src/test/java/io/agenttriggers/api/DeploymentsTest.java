@@ -204,6 +204,44 @@ class DeploymentsTest {
     }
 
     @Test
+    void aWorkflowsManualTriggerIsOwnedByItAndFiredByWorkflowId() {
+        String tenant = tenant();
+        partAnswers(tenant, "approvals", 200, applied(tenant, "approvals"));
+        String doc = """
+                {"tenantId": "%s",
+                 "triggers": [{"name": "nightly", "type": "cron", "expression": "@daily"},
+                              {"name": "approve", "type": "manual", "requireConfirmation": true,
+                               "roles": ["admin"]}]}
+                """.formatted(tenant);
+        deploy("POST", "approvals", doc).statusCode(201)
+                .body("triggers.find { it.name == 'approve' }.condition.type", is("Ready"))
+                .body("triggers.find { it.name == 'approve' }.observed.eventName", is("approvals"));
+        String id = given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
+                .get("/admin/v1/manual-triggers").then().statusCode(200)
+                .body("items[0].managedBy", is("deployment")).body("items[0].workflowId", is("approvals"))
+                .extract().path("items[0].id");
+        given().header("Authorization", ADMIN).delete("/admin/v1/manual-triggers/" + id).then().statusCode(409)
+                .body("code", is("managed_by_deployment"));
+
+        // Fired by workflow id: it asks for confirmation first, then runs.
+        String fire = "/api/v1/triggers/workflows/approvals/manual";
+        String token = given().header("Authorization", ADMIN).queryParam("tenantId", tenant).post(fire)
+                .then().statusCode(202).body("status", is("confirmation_required")).extract()
+                .path("confirmationToken");
+        given().header("Authorization", ADMIN).header("X-Confirmation-Token", token).queryParam("tenantId", tenant)
+                .post(fire).then().statusCode(202).body("runId", notNullValue());
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
+                .get("/api/v1/triggers/workflows/approvals/status").then().statusCode(200)
+                .body("triggers", hasSize(2));
+
+        // A version without it removes it; firing then finds nothing.
+        deploy("PUT", "approvals", document(tenant, "@daily")).statusCode(200);
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).get("/admin/v1/manual-triggers")
+                .then().body("items", hasSize(0));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant).post(fire).then().statusCode(404);
+    }
+
+    @Test
     void aPartWhoseServiceIsDownStaysPendingUntilItIsBack() {
         String tenant = tenant();
         partAnswers(tenant, "later", 503, "{\"status\":503,\"code\":\"unavailable\"}");

@@ -306,7 +306,7 @@ public class DeploymentsResource {
     }
 
     /** The tenant a GET or DELETE is about: the parameter, or the token's only tenant. */
-    private String tenant(String tenantId, String workflowId) {
+    String tenant(String tenantId, String workflowId) {
         if (!Ownership.WORKFLOW_ID.matcher(workflowId).matches()) {
             throw ProblemException.badRequest("invalid_workflow_id", "A workflow id is 1-100 letters, digits, '.', "
                     + "'_' or '-', starting with a letter or digit");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.agenttriggers.api.domain.ManualTriggerSpec;
 import io.agenttriggers.api.persistence.ManualTriggerStore;
+import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.page.Page;
@@ -40,10 +41,10 @@ public class ManualTriggersAdminResource {
 
     /** A manual trigger as shown. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ManualView(String id, @JsonUnwrapped ManualTriggerSpec spec, int version, OffsetDateTime createdAt,
-            OffsetDateTime updatedAt) {
+    public record ManualView(String id, @JsonUnwrapped ManualTriggerSpec spec, int version, String managedBy,
+            OffsetDateTime createdAt, OffsetDateTime updatedAt) {
         static ManualView of(ManualTriggerStore.Stored s) {
-            return new ManualView(s.id(), s.spec(), s.version(), s.createdAt(), s.updatedAt());
+            return new ManualView(s.id(), s.spec(), s.version(), s.managedBy(), s.createdAt(), s.updatedAt());
         }
     }
 
@@ -99,6 +100,7 @@ public class ManualTriggersAdminResource {
     public Uni<ManualView> update(@PathParam("id") String id, ManualTriggerSpec spec) {
         check(spec);
         return visible(id).chain(existing -> {
+            Ownership.requireApiManaged(existing.managedBy(), "This manual trigger", existing.spec().workflowId());
             if (!existing.spec().tenantId().equals(spec.tenantId())
                     || !existing.spec().eventName().equals(spec.eventName())) {
                 throw new ProblemException(422, "invalid_manual_trigger", "Invalid manual trigger",
@@ -115,7 +117,10 @@ public class ManualTriggersAdminResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Delete a manual trigger")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return visible(id).chain(existing -> store.delete(id)).map(deleted -> Response.noContent().build());
+        return visible(id).chain(existing -> {
+            Ownership.requireApiManaged(existing.managedBy(), "This manual trigger", existing.spec().workflowId());
+            return store.delete(id);
+        }).map(deleted -> Response.noContent().build());
     }
 
     private Uni<ManualTriggerStore.Stored> visible(String id) {
@@ -127,6 +132,7 @@ public class ManualTriggersAdminResource {
         if (spec == null) {
             throw ProblemException.badRequest("empty_body", "Send the manual trigger as JSON");
         }
+        Ownership.refuseWorkflowId(spec.workflowId(), "invalid_manual_trigger", "Invalid manual trigger");
         List<FieldError> errors = spec.check(urls);
         if (!errors.isEmpty()) {
             throw new ProblemException(422, "invalid_manual_trigger", "Invalid manual trigger",

@@ -87,6 +87,17 @@ public interface ApiGatewayConfig {
     @WithDefault("200")
     int maxManualTriggersPerTenant();
 
+    /** Most deployed workflows one tenant may hold. */
+    @WithDefault("200")
+    int maxWorkflowsPerTenant();
+
+    /**
+     * Versions kept per workflow, newest first (the one in force is always kept): enough to roll back far, without
+     * letting one workflow's deploys grow the table without end.
+     */
+    @WithDefault("100")
+    int maxVersionsPerWorkflow();
+
     interface Route {
         /** HTTP method, e.g. {@code POST}. */
         @WithDefault("POST")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.page.Query;
+import io.agenttriggers.common.quota.TenantQuota;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -33,6 +34,9 @@ public class DeploymentStore {
 
     @Inject
     Pool pool;
+
+    @Inject
+    io.agenttriggers.api.config.ApiGatewayConfig config;
 
     /** A deployment as stored. */
     public record Deployment(String tenantId, String workflowId, int version, Integer activeVersion, String state,
@@ -97,14 +101,24 @@ public class DeploymentStore {
                         return Uni.createFrom().failure(new VersionConflict(at));
                     }
                     boolean leased = current != null && Boolean.TRUE.equals(current.getBoolean("leased"));
-                    return tx.preparedQuery("select coalesce(max(version), 0) + 1 as next from api.deployment_versions "
-                                    + "where tenant_id = $1 and workflow_id = $2")
+                    Uni<Void> quota = current != null ? Uni.createFrom().voidItem()
+                            : new TenantQuota("api.deployments", "deployed workflows",
+                                    "select count(*) from api.deployments where tenant_id = $1",
+                                    config.maxWorkflowsPerTenant(), "triggers.api-gateway.max-workflows-per-tenant")
+                                    .check(tx, tenantId);
+                    return quota.chain(() -> tx.preparedQuery("select coalesce(max(version), 0) + 1 as next "
+                                    + "from api.deployment_versions where tenant_id = $1 and workflow_id = $2")
                             .execute(Tuple.of(tenantId, workflowId))
                             .map(r -> r.iterator().next().getInteger("next"))
                             .call(next -> tx.preparedQuery("insert into api.deployment_versions (tenant_id, "
                                             + "workflow_id, version, document) values ($1, $2, $3, cast(cast($4 as text) "
                                             + "as jsonb))")
                                     .execute(Tuple.of(tenantId, workflowId, next, document.toString())))
+                            .call(next -> tx.preparedQuery("delete from api.deployment_versions v where tenant_id = $1 "
+                                            + "and workflow_id = $2 and version <= $3 and version is distinct from ("
+                                            + "select active_version from api.deployments d where d.tenant_id = $1 "
+                                            + "and d.workflow_id = $2)")
+                                    .execute(Tuple.of(tenantId, workflowId, next - config.maxVersionsPerWorkflow())))
                             .chain(next -> tx.preparedQuery("insert into api.deployments (tenant_id, workflow_id, "
                                             + "version, state, next_attempt_at, lease_until) values ($1, $2, $3, "
                                             + "'pending', now() + " + LEASE + ", now() + " + LEASE + ") "
@@ -113,7 +127,7 @@ public class DeploymentStore {
                                             + "lease_until = case when $4 then api.deployments.lease_until "
                                             + "else now() + " + LEASE + " end, updated_at = now() returning " + COLUMNS)
                                     .execute(Tuple.of(tenantId, workflowId, next, leased)))
-                            .map(r -> new Proposed(map(r.iterator().next()), !leased));
+                            .map(r -> new Proposed(map(r.iterator().next()), !leased)));
                 }));
     }
 

@@ -27,13 +27,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * Calls the services' deployment parts and sorts their answers: applied, refused (the document is wrong: the
  * service's field errors mapped back to paths in the document) or unreachable (the service is down or failing: the
- * part stays pending and is tried again). Service URLs are the standard {@code quarkus.rest-client.<part>.url}.
+ * part stays pending and is tried again). Service URLs are the standard {@code quarkus.rest-client.<part>.url};
+ * the api-gateway's own manual triggers are a part in process ({@link ManualPart}).
  */
 @ApplicationScoped
 public class PartClient {
 
     /** How long one service may take over its part. */
     static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** How long a status read waits for a service's view of its part (the status answers without it after). */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
     private static final Map<String, String> DEFAULT_URLS = Map.of("cron", "http://127.0.0.1:8082");
     private static final Pattern TRIGGER_FIELD = Pattern.compile("triggers\\[(\\d{1,4})](.*)");
 
@@ -53,41 +56,76 @@ public class PartClient {
     public record Unreachable(String reason) implements Answer {
     }
 
+    /** One service's part, reached over HTTP or, for the api-gateway's own triggers, in process. */
+    public interface Part {
+        /** Sends the part ({@code triggers} in the order of {@code sent}, whose indexes map errors back). */
+        Uni<Answer> put(String tenantId, String workflowId, int version, List<WorkflowDocument.PartTrigger> sent,
+                boolean dryRun);
+
+        Uni<Answer> get(String tenantId, String workflowId);
+
+        Uni<Answer> delete(String tenantId, String workflowId);
+    }
+
     @Inject
     AuthConfig auth;
 
-    private final Map<String, DeploymentPartApi> clients = new LinkedHashMap<>();
+    @Inject
+    ManualPart manual;
+
+    private final Map<String, Part> clients = new LinkedHashMap<>();
 
     @PostConstruct
     void init() {
         DEFAULT_URLS.forEach((part, fallback) -> {
             String url = ConfigProvider.getConfig().getOptionalValue("quarkus.rest-client." + part + ".url",
                     String.class).orElse(fallback);
-            clients.put(part, QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url))
+            clients.put(part, remote(part, QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url))
                     .connectTimeout(5, TimeUnit.SECONDS).readTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .build(DeploymentPartApi.class));
+                    .build(DeploymentPartApi.class)));
         });
+        clients.put("manual", manual);
     }
 
-    /** Sends a part ({@code triggers} in the order of {@code sent}, whose indexes map errors back). */
+    private Part remote(String part, DeploymentPartApi api) {
+        return new Part() {
+            @Override
+            public Uni<Answer> put(String tenantId, String workflowId, int version,
+                    List<WorkflowDocument.PartTrigger> sent, boolean dryRun) {
+                ObjectNode body = EventJson.MAPPER.createObjectNode().put("version", version);
+                ArrayNode triggers = body.putArray("triggers");
+                sent.forEach(t -> triggers.add(t.spec()));
+                return answer(part, api.put(tenantId, workflowId, dryRun, body.toString(), token()), sent, TIMEOUT);
+            }
+
+            @Override
+            public Uni<Answer> get(String tenantId, String workflowId) {
+                return answer(part, api.get(tenantId, workflowId, token()), List.of(), READ_TIMEOUT);
+            }
+
+            @Override
+            public Uni<Answer> delete(String tenantId, String workflowId) {
+                return answer(part, api.delete(tenantId, workflowId, token()), List.of(), TIMEOUT);
+            }
+        };
+    }
+
     public Uni<Answer> put(String part, String tenantId, String workflowId, int version,
             List<WorkflowDocument.PartTrigger> sent, boolean dryRun) {
-        ObjectNode body = EventJson.MAPPER.createObjectNode().put("version", version);
-        ArrayNode triggers = body.putArray("triggers");
-        sent.forEach(t -> triggers.add(t.spec()));
-        return answer(part, clients.get(part).put(tenantId, workflowId, dryRun, body.toString(), token()), sent);
+        return clients.get(part).put(tenantId, workflowId, version, sent, dryRun);
     }
 
     public Uni<Answer> get(String part, String tenantId, String workflowId) {
-        return answer(part, clients.get(part).get(tenantId, workflowId, token()), List.of());
+        return clients.get(part).get(tenantId, workflowId);
     }
 
     public Uni<Answer> delete(String part, String tenantId, String workflowId) {
-        return answer(part, clients.get(part).delete(tenantId, workflowId, token()), List.of());
+        return clients.get(part).delete(tenantId, workflowId);
     }
 
-    private Uni<Answer> answer(String part, Uni<Response> call, List<WorkflowDocument.PartTrigger> sent) {
-        return call.ifNoItem().after(TIMEOUT).fail()
+    private Uni<Answer> answer(String part, Uni<Response> call, List<WorkflowDocument.PartTrigger> sent,
+            Duration timeout) {
+        return call.ifNoItem().after(timeout).fail()
                 .map(response -> {
                     try (response) {
                         return classify(part, response.getStatus(), response.readEntity(String.class), sent);
@@ -95,6 +133,17 @@ public class PartClient {
                 })
                 .onFailure().recoverWithItem(e -> new Unreachable(part + " could not be reached: "
                         + e.getClass().getSimpleName()));
+    }
+
+    /** A problem a part raised, as the answer a service would have given with it. */
+    static Answer of(String part, io.agenttriggers.common.problem.ProblemException e,
+            List<WorkflowDocument.PartTrigger> sent) {
+        ObjectNode problem = EventJson.MAPPER.createObjectNode().put("code", e.code()).put("detail", e.getMessage());
+        ArrayNode errors = problem.putArray("errors");
+        if (e.errors() != null) {
+            e.errors().forEach(fe -> errors.addObject().put("field", fe.field()).put("message", fe.message()));
+        }
+        return classify(part, e.status(), problem.toString(), sent);
     }
 
     static Answer classify(String part, int status, String body, List<WorkflowDocument.PartTrigger> sent) {

@@ -29,9 +29,10 @@ public final class WorkflowDocument {
     private static final Set<String> TOP_LEVEL = Set.of("workflowId", "tenantId", "description", "dispatch",
             "governance", "triggers");
     /** Trigger types this release deploys, and the service part each goes to. */
-    static final Map<String, String> PARTS = Map.of("cron", "cron");
+    static final Map<String, String> PARTS = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(
+            Map.of("cron", "cron", "manual", "manual")));
     /** Trigger types the services have that deployments do not take yet. */
-    static final Set<String> NOT_YET = Set.of("webhook", "manual", "api", "queue", "email", "github");
+    static final Set<String> NOT_YET = Set.of("webhook", "api", "queue", "email", "github");
 
     private final ObjectNode json;
 

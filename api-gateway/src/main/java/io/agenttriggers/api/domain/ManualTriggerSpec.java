@@ -15,16 +15,24 @@ import java.util.regex.Pattern;
  *
  * @param roles                  roles allowed to fire it (default admin and operator)
  * @param confirmationTtlSeconds how long a confirmation token stays valid (default 300)
+ * @param name                   a label; a workflow deployment recognises its manual triggers by it
+ * @param workflowId             set only on a workflow deployment's manual triggers, and on their events
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ManualTriggerSpec(String tenantId, String eventName, String description, List<String> roles,
         Boolean requireConfirmation, Integer confirmationTtlSeconds, String focus, DispatchOptions options,
-        Boolean enabled) {
+        Boolean enabled, String name, String workflowId) {
 
     public static final List<String> DEFAULT_ROLES = List.of(Roles.ADMIN, Roles.OPERATOR);
     private static final Set<String> KNOWN_ROLES = Set.of(Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER);
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
+
+    /** The same trigger as a deployment of {@code workflowId} holds it, for {@code tenantId}. */
+    public ManualTriggerSpec ownedBy(String tenantId, String workflowId) {
+        return new ManualTriggerSpec(tenantId, eventName, description, roles, requireConfirmation,
+                confirmationTtlSeconds, focus, options, enabled, name, workflowId);
+    }
 
     public boolean isEnabled() {
         return enabled == null || enabled;
@@ -50,6 +58,9 @@ public record ManualTriggerSpec(String tenantId, String eventName, String descri
         }
         if (eventName == null || !EVENT_NAME.matcher(eventName).matches()) {
             errors.add(new FieldError("eventName", "is required: 1-200 letters, digits, '.', '_', ':' or '-'"));
+        }
+        if (name != null && (name.isBlank() || name.length() > 200)) {
+            errors.add(new FieldError("name", "must be 1-200 characters"));
         }
         if (description != null && description.length() > 2000) {
             errors.add(new FieldError("description", "must be at most 2000 characters"));

@@ -23,10 +23,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class ManualTriggerStore {
 
-    private static final String COLUMNS = "id, version, config::text as config, created_at, updated_at";
+    private static final String COLUMNS = "id, version, managed_by, config::text as config, created_at, updated_at";
 
     /** A stored manual trigger. */
-    public record Stored(String id, ManualTriggerSpec spec, int version, OffsetDateTime createdAt,
+    public record Stored(String id, ManualTriggerSpec spec, int version, String managedBy, OffsetDateTime createdAt,
             OffsetDateTime updatedAt) {
     }
 
@@ -41,15 +41,20 @@ public class ManualTriggerStore {
      * {@link io.agenttriggers.common.quota.TenantQuotaExceeded} when it has as many as it may.
      */
     public Uni<Optional<Stored>> create(ManualTriggerSpec spec) {
+        return create(spec, io.agenttriggers.common.declarative.Ownership.API);
+    }
+
+    /** As {@link #create(ManualTriggerSpec)}, held by {@code managedBy} ({@code api} or {@code deployment}). */
+    public Uni<Optional<Stored>> create(ManualTriggerSpec spec, String managedBy) {
         TenantQuota quota = new TenantQuota("api.manual_triggers", "manual triggers",
                 "select count(*) from api.manual_triggers where tenant_id = $1", gateway.maxManualTriggersPerTenant(),
                 "triggers.api-gateway.max-manual-triggers-per-tenant");
         return pool.withTransaction(tx -> quota.check(tx, spec.tenantId())
                 .chain(() -> tx.preparedQuery("insert into api.manual_triggers (id, tenant_id, event_name, version, "
-                                + "config) values ($1, $2, $3, 1, cast(cast($4 as text) as jsonb)) "
+                                + "config, managed_by) values ($1, $2, $3, 1, cast(cast($4 as text) as jsonb), $5) "
                                 + "on conflict (tenant_id, event_name) do nothing returning " + COLUMNS)
                         .execute(Tuple.of(UUID.fromString(RunIds.next()), spec.tenantId(), spec.eventName(),
-                                EventJson.write(spec)))))
+                                EventJson.write(spec), managedBy))))
                 .map(ManualTriggerStore::first);
     }
 
@@ -94,6 +99,14 @@ public class ManualTriggerStore {
         return pool.preparedQuery(q.sql()).execute(Tuple.from(q.args())).map(ManualTriggerStore::all);
     }
 
+    /** The manual triggers a workflow's deployment holds. */
+    public Uni<List<Stored>> ownedBy(String tenantId, String workflowId) {
+        return pool.preparedQuery("select " + COLUMNS + " from api.manual_triggers where managed_by = 'deployment' "
+                        + "and tenant_id = $1 and config->>'workflowId' = $2 order by id")
+                .execute(Tuple.of(tenantId, workflowId))
+                .map(ManualTriggerStore::all);
+    }
+
     public Uni<List<Stored>> list(Optional<Set<String>> tenants, String tenantId, String afterId, int limit) {
         Query q = Query.select("select " + COLUMNS + " from api.manual_triggers")
                 .eq("tenant_id", tenantId)
@@ -110,7 +123,7 @@ public class ManualTriggerStore {
         List<Stored> out = new ArrayList<>();
         for (Row r : rows) {
             out.add(new Stored(r.getUUID("id").toString(), EventJson.read(r.getString("config"), ManualTriggerSpec.class), r.getInteger("version"),
-                    r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at")));
+                    r.getString("managed_by"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at")));
         }
         return out;
     }

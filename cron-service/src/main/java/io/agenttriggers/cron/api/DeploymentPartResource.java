@@ -98,8 +98,6 @@ public class DeploymentPartResource {
             + "governance policies go with them. Answers what was removed.")
     public Uni<PartResult> delete(@PathParam("tenantId") String tenantId, @PathParam("workflowId") String workflowId) {
         check(tenantId, workflowId);
-        return deployments.observed(tenantId, workflowId).call(() -> deployments.remove(tenantId, workflowId))
-                .map(before -> new PartResult(tenantId, workflowId, null, false, before.items().stream()
-                        .map(i -> new PartResult.Item(i.name(), i.id(), PartResult.Action.deleted, null)).toList()));
+        return deployments.remove(tenantId, workflowId);
     }
 }

@@ -48,6 +48,7 @@ class WorkflowDeploymentIT {
                 dispatch: {focus: finance, maxAttempts: 3}
                 triggers:
                   - {name: tick, type: cron, expression: "%s", timezone: Europe/Paris}
+                  - {name: approve, type: manual, roles: [admin, operator]}
                 """.formatted(TENANT, expression);
     }
 
@@ -76,7 +77,8 @@ class WorkflowDeploymentIT {
     @Test
     void deploysUpdatesSurvivesAnOutageRollsBackAndUndeploys() throws Exception {
         deploy("POST", document("* * * * * *")).statusCode(201)
-                .body("state", is("Ready")).body("desiredVersion", is(1)).body("triggers[0].condition.type", is("Ready"));
+                .body("state", is("Ready")).body("desiredVersion", is(1)).body("triggers[0].condition.type", is("Ready"))
+                .body("triggers[1].condition.type", is("Ready"));
         String scheduleId = (String) schedules().get(0).get("id");
         assertThat(schedules()).singleElement().satisfies(s -> {
             assertThat(s.get("managedBy")).isEqualTo("deployment");
@@ -87,11 +89,21 @@ class WorkflowDeploymentIT {
         // It fires every second, and every run carries the workflow id into the ledger.
         Awaitility.await("runs of the workflow").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1))
                 .until(() -> runs() >= 3);
-        List<Map<String, Object>> ledger = STACK.ledger("tenantId", TENANT, "workflowId", WORKFLOW);
+        List<Map<String, Object>> ledger = STACK.ledger("tenantId", TENANT, "workflowId", WORKFLOW, "source",
+                "/cron/" + scheduleId);
+        assertThat(ledger).hasSizeGreaterThanOrEqualTo(3);
         assertThat(ledger).allSatisfy(r -> {
             assertThat(r.get("workflowId")).isEqualTo(WORKFLOW);
-            assertThat(r.get("source")).isEqualTo("/cron/" + scheduleId);
+            assertThat(r.get("triggerType")).isEqualTo("cron");
         });
+        // The manual trigger fires by workflow id; its run carries the workflow id too.
+        String manualRun = given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN)
+                .queryParam("tenantId", TENANT).contentType("application/json").body("{\"invoice\":\"inv-1\"}")
+                .post("/api/v1/triggers/workflows/" + WORKFLOW + "/manual").then().statusCode(202).extract()
+                .path("runId");
+        Awaitility.await("the manual run").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1))
+                .until(() -> STACK.ledger("tenantId", TENANT, "workflowId", WORKFLOW, "triggerType", "manual").stream()
+                        .anyMatch(r -> manualRun.equals(r.get("runId")) && "succeeded".equals(r.get("status"))));
         Awaitility.await("the status shows the last fire").atMost(30, TimeUnit.SECONDS)
                 .until(() -> status().extract().path("triggers[0].observed.lastRunStatus") != null);
 
@@ -141,6 +153,8 @@ class WorkflowDeploymentIT {
                 .delete("/api/v1/deployment/workflows/" + WORKFLOW + "/undeploy").then().statusCode(200)
                 .body("state", is("Removed"));
         assertThat(schedules()).isEmpty();
+        given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
+                .get("/admin/v1/manual-triggers").then().statusCode(200).body("items", hasSize(0));
         given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
                 .get("/api/v1/deployment/workflows").then().statusCode(200).body("items", hasSize(0));
     }
