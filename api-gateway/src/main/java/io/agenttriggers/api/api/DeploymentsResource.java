@@ -269,10 +269,7 @@ public class DeploymentsResource {
     }
 
     private WorkflowDocument document(String workflowId, String contentType, String body) {
-        if (!Ownership.WORKFLOW_ID.matcher(workflowId).matches()) {
-            throw ProblemException.badRequest("invalid_workflow_id", "A workflow id is 1-100 letters, digits, '.', "
-                    + "'_' or '-', starting with a letter or digit");
-        }
+        Ownership.requireWorkflowId(workflowId);
         if (body == null || body.isBlank()) {
             throw ProblemException.badRequest("empty_body", "Send the workflow document (JSON or YAML)");
         }
@@ -307,10 +304,7 @@ public class DeploymentsResource {
 
     /** The tenant a GET or DELETE is about: the parameter, or the token's only tenant. */
     String tenant(String tenantId, String workflowId) {
-        if (!Ownership.WORKFLOW_ID.matcher(workflowId).matches()) {
-            throw ProblemException.badRequest("invalid_workflow_id", "A workflow id is 1-100 letters, digits, '.', "
-                    + "'_' or '-', starting with a letter or digit");
-        }
+        Ownership.requireWorkflowId(workflowId);
         if (tenantId == null) {
             Optional<Set<String>> scope = TenantScope.restriction(identity);
             if (scope.isPresent() && scope.get().size() == 1) {
@@ -318,10 +312,7 @@ public class DeploymentsResource {
             }
             throw ProblemException.badRequest("tenant_required", "Name the workflow's tenant with ?tenantId=");
         }
-        if (!Ownership.TENANT_ID.matcher(tenantId).matches()) {
-            throw ProblemException.badRequest("invalid_tenant_id", "A tenant id is 1-64 letters, digits, '.', '_' "
-                    + "or '-'");
-        }
+        Ownership.requireTenantId(tenantId);
         TenantScope.check(identity, tenantId);
         return tenantId;
     }

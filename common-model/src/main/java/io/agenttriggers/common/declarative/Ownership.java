@@ -26,10 +26,20 @@ public final class Ownership {
 
     /** 400 unless both path segments of a deployment's part are well formed. */
     public static void requireIds(String tenantId, String workflowId) {
+        requireTenantId(tenantId);
+        requireWorkflowId(workflowId);
+    }
+
+    /** 400 unless the tenant id (a path or query parameter) is well formed. */
+    public static void requireTenantId(String tenantId) {
         if (tenantId == null || !TENANT_ID.matcher(tenantId).matches()) {
             throw ProblemException.badRequest("invalid_tenant_id", "A tenant id is 1-64 letters, digits, '.', '_' "
                     + "or '-'");
         }
+    }
+
+    /** 400 unless the workflow id (a path parameter) is well formed. */
+    public static void requireWorkflowId(String workflowId) {
         if (workflowId == null || !WORKFLOW_ID.matcher(workflowId).matches()) {
             throw ProblemException.badRequest("invalid_workflow_id", "A workflow id is 1-100 letters, digits, '.', "
                     + "'_' or '-', starting with a letter or digit");
