@@ -179,7 +179,7 @@ class ApiTriggerRegistryTest {
         String tenant = Api.tenant();
         // Another replica writes the database and bumps the revision; this one only polls.
         store.create(new ApiTriggerSpec(tenant, "elsewhere", "POST", "/" + tenant + "/elsewhere", "e", null, null,
-                null, null, false, null, null, null, null, true), "api", k -> null).await().atMost(Duration.ofSeconds(10));
+                null, null, false, null, null, null, null, true, null), "api", k -> null).await().atMost(Duration.ofSeconds(10));
         // Replicas poll every route-refresh (0.2 s in tests, 0.5 s by default).
         Awaitility.await().atMost(3, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50)).until(() ->
                 given().contentType("application/json").body("{}").post("/" + tenant + "/elsewhere").statusCode() == 202);

@@ -40,21 +40,31 @@ class DeploymentsTest {
 
     static final String ADMIN = "Bearer test-admin-token";
 
-    /** WireMock standing in for cron-service's deployment part. */
+    /** WireMock standing in for cron-service's deployment part, and one for webhook-gateway's that holds nothing. */
     public static class CronPart implements QuarkusTestResourceLifecycleManager {
         static WireMockServer server;
+        static WireMockServer webhook;
 
         @Override
         public Map<String, String> start() {
             server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
             server.start();
-            return Map.of("quarkus.rest-client.cron.url", server.baseUrl());
+            webhook = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+            webhook.start();
+            webhook.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl()).willReturn(aResponse()
+                    .withStatus(200).withHeader("Content-Type", "application/json")
+                    .withBody("{\"dryRun\":false,\"items\":[]}")));
+            return Map.of("quarkus.rest-client.cron.url", server.baseUrl(),
+                    "quarkus.rest-client.webhook.url", webhook.baseUrl());
         }
 
         @Override
         public void stop() {
             if (server != null) {
                 server.stop();
+            }
+            if (webhook != null) {
+                webhook.stop();
             }
         }
     }
@@ -108,7 +118,7 @@ class DeploymentsTest {
         CronPart.server.resetRequests();
         deploy("POST", "invoices", """
                 {"tenantId": "%s", "colour": "red",
-                 "triggers": [{"name": "inbox", "type": "webhook"}, {"name": "inbox", "type": "cron"},
+                 "triggers": [{"name": "inbox", "type": "queue"}, {"name": "inbox", "type": "cron"},
                               {"type": "sundial"}, {"name": "x", "type": "cron", "tenantId": "other"}]}
                 """.formatted(tenant))
                 .statusCode(422).body("code", is("invalid_deployment"))
@@ -269,5 +279,48 @@ class DeploymentsTest {
         CronPart.server.verify(0, putRequestedFor(urlPathEqualTo(part(tenant, "plan")))
                 .withQueryParam("dryRun", equalTo("false")));
         status(tenant, "plan").statusCode(404);
+    }
+
+    @Test
+    void aWorkflowsApiTriggerServesItsPathWithTheWorkflowIdUntilAVersionDropsIt() {
+        String tenant = tenant();
+        partAnswers(tenant, "reviews", 200, applied(tenant, "reviews"));
+        String path = "/" + tenant + "/invoices/{id}/review";
+        String doc = """
+                {"tenantId": "%s", "dispatch": {"focus": "finance"},
+                 "triggers": [{"name": "nightly", "type": "cron", "expression": "@daily"},
+                              {"name": "api", "type": "api", "path": "%s", "authRequired": false}]}
+                """.formatted(tenant, path);
+        deploy("POST", "reviews", doc).statusCode(201)
+                .body("triggers.find { it.name == 'api' }.condition.type", is("Ready"))
+                .body("triggers.find { it.name == 'api' }.observed.path", is(path));
+        String runId = given().contentType("application/json").body("{\"amount\": 3}")
+                .post("/" + tenant + "/invoices/17/review").then().statusCode(202).extract().path("runId");
+        var event = io.agenttriggers.common.event.TriggerEventCodec.fromCloudEvent(
+                io.agenttriggers.common.testing.KafkaTestClient.awaitRecord(ApiTriggerResourceTest.inboundTopic(),
+                        r -> runId.equals(r.value().getId()), java.time.Duration.ofSeconds(20)).value());
+        org.assertj.core.api.Assertions.assertThat(event.workflowId()).isEqualTo("reviews");
+        org.assertj.core.api.Assertions.assertThat(event.eventName()).isEqualTo("reviews");
+        org.assertj.core.api.Assertions.assertThat(event.focus()).isEqualTo("finance");
+
+        String id = given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
+                .get("/admin/v1/api-triggers").then().statusCode(200)
+                .body("items[0].managedBy", is("deployment")).extract().path("items[0].id");
+        given().header("Authorization", ADMIN).delete("/admin/v1/api-triggers/" + id).then().statusCode(409)
+                .body("code", is("managed_by_deployment"));
+        // Another tenant's workflow cannot claim requests this route serves: its version is refused whole.
+        String other = tenant();
+        partAnswers(other, "thief", 200, applied(other, "thief"));
+        deploy("POST", "thief", """
+                {"tenantId": "%s",
+                 "triggers": [{"name": "nightly", "type": "cron", "expression": "@daily"},
+                              {"name": "api", "type": "api", "path": "/%s/invoices/{x}/review", "authRequired": false}]}
+                """.formatted(other, tenant)).statusCode(422).body("code", is("deployment_refused"))
+                .body("errors[0].field", is("$.triggers[1]"));
+
+        deploy("PUT", "reviews", document(tenant, "@daily")).statusCode(200);
+        Awaitility.await("the route goes").atMost(10, TimeUnit.SECONDS).until(() -> given()
+                .contentType("application/json").body("{}").post("/" + tenant + "/invoices/17/review")
+                .statusCode() == 404);
     }
 }

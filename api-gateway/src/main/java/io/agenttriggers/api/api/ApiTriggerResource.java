@@ -295,6 +295,7 @@ public class ApiTriggerResource {
         TriggerEvent event = TriggerEvent.builder(TriggerType.API, trigger.source(), trigger.eventName(),
                         trigger.tenantId())
                 .focus(trigger.focus())
+                .workflowId(trigger.workflowId())
                 .responseMode(trigger.responseMode())
                 .traceparent(io.agenttriggers.common.trace.TraceContext.currentOr(headers.getHeaderString("traceparent")))
                 .data(new TriggerData(payload, allowListed(headers), trigger.options()))

@@ -3,6 +3,7 @@ package io.agenttriggers.api.api;
 import io.agenttriggers.api.domain.ApiTriggerSpec;
 import io.agenttriggers.api.persistence.RouteRegistry;
 import io.agenttriggers.api.persistence.TriggerStore;
+import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.page.Page;
@@ -106,10 +107,7 @@ public class ApiTriggersAdminResource {
         check(spec);
         Integer expected = IfMatch.version(ifMatch);
         return visible(id).chain(existing -> {
-            if (!"api".equals(existing.managedBy())) {
-                throw new ProblemException(409, "managed_by_file", "Conflict", "This trigger comes from the "
-                        + "declarative file; change it there");
-            }
+            Ownership.requireApiManaged(existing.managedBy(), "This trigger", existing.spec().workflowId());
             if (!existing.spec().tenantId().equals(spec.tenantId())) {
                 throw new ProblemException(422, "invalid_trigger", "Invalid API trigger", "A trigger cannot move to "
                         + "another tenant", List.of(new FieldError("tenantId", "must stay "
@@ -130,10 +128,7 @@ public class ApiTriggersAdminResource {
     @Operation(summary = "Delete an API trigger", description = "Its path answers 404 from then on.")
     public Uni<Response> delete(@PathParam("id") String id) {
         return visible(id).chain(existing -> {
-            if (!"api".equals(existing.managedBy())) {
-                throw new ProblemException(409, "managed_by_file", "Conflict", "This trigger comes from the "
-                        + "declarative file; remove it there");
-            }
+            Ownership.requireApiManaged(existing.managedBy(), "This trigger", existing.spec().workflowId());
             return store.delete(id);
         }).call(deleted -> routes.refresh()).map(deleted -> Response.noContent().build());
     }
@@ -147,6 +142,7 @@ public class ApiTriggersAdminResource {
         if (spec == null) {
             throw ProblemException.badRequest("empty_body", "Send the API trigger as JSON");
         }
+        Ownership.refuseWorkflowId(spec.workflowId(), "invalid_trigger", "Invalid API trigger");
         List<FieldError> errors = new ArrayList<>();
         spec.compile("check", 1, "api", urls, errors);
         if (!errors.isEmpty()) {

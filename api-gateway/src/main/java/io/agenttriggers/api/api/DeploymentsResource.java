@@ -214,8 +214,8 @@ public class DeploymentsResource {
                     .path("part").asText() + " service refused version " + o.failure().path("version").asInt()
                     + ": " + o.failure().path("detail").asText() + ". Nothing of it stays in force.", errors);
         }
-        return status(o.deployment()).map(s -> Response.status(o.result() == DeploymentController.Result.READY
-                        ? inForce : 202)
+        return status(o.deployment()).map(s -> s.withSecrets(o.answers()))
+                .map(s -> Response.status(o.result() == DeploymentController.Result.READY ? inForce : 202)
                 .location(URI.create("/api/v1/deployment/workflows/" + s.workflowId() + "/status?tenantId="
                         + s.tenantId()))
                 .tag(Integer.toString(s.desiredVersion())).entity(s).build());

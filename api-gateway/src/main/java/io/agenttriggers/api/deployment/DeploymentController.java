@@ -49,8 +49,15 @@ public class DeploymentController {
         REMOVED
     }
 
-    /** The result and the deployment as it is now (null when removed); a refusal's errors. */
-    public record Outcome(Result result, Deployment deployment, JsonNode failure) {
+    /**
+     * The result and the deployment as it is now (null when removed); a refusal's errors; what the parts answered
+     * when this call applied the version (their created triggers' one-time secrets included), else null.
+     */
+    public record Outcome(Result result, Deployment deployment, JsonNode failure,
+            Map<String, PartClient.Answer> answers) {
+        Outcome(Result result, Deployment deployment, JsonNode failure) {
+            this(result, deployment, failure, null);
+        }
     }
 
     /** Records the document as a new version and brings the parts to it, if no other replica holds the workflow. */
@@ -150,7 +157,8 @@ public class DeploymentController {
                 .chain(current -> current ? Uni.createFrom().voidItem()
                         : store.release(d.tenantId(), d.workflowId(), now))
                 .chain(() -> store.find(d.tenantId(), d.workflowId()))
-                .map(now2 -> new Outcome(applied ? Result.READY : Result.PENDING, now2.orElse(null), null));
+                .map(now2 -> new Outcome(applied ? Result.READY : Result.PENDING, now2.orElse(null), null,
+                        answers));
     }
 
     private Uni<Outcome> remove(Deployment d) {

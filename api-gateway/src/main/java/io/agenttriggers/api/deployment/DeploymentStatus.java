@@ -12,11 +12,31 @@ import java.util.Map;
 /**
  * A deployment as users read it: the desired version and the one in force, and per trigger a condition
  * ({@code Ready}, {@code Pending}, {@code Failed} with reason and since) with what its service observes of it.
+ * {@code secrets} is only in the answer of the deploy that created webhook triggers: their generated secrets, by
+ * trigger name, shown this once (never stored by the api-gateway).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeploymentStatus(String workflowId, String tenantId, String state, int desiredVersion,
         Integer observedVersion, String description, List<TriggerStatus> triggers, JsonNode lastFailure,
-        OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+        OffsetDateTime createdAt, OffsetDateTime updatedAt, Map<String, String> secrets) {
+
+    /** The status with the secrets the parts' answers show once. */
+    public DeploymentStatus withSecrets(Map<String, PartClient.Answer> answers) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        if (answers != null) {
+            answers.values().forEach(a -> {
+                if (a instanceof PartClient.Applied applied) {
+                    applied.result().items().forEach(i -> {
+                        if (i.observed() != null && i.observed().get("secret") instanceof String s) {
+                            out.put(i.name(), s);
+                        }
+                    });
+                }
+            });
+        }
+        return out.isEmpty() ? this : new DeploymentStatus(workflowId, tenantId, state, desiredVersion,
+                observedVersion, description, triggers, lastFailure, createdAt, updatedAt, out);
+    }
 
     /** One trigger of the desired version. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -59,7 +79,7 @@ public record DeploymentStatus(String workflowId, String tenantId, String state,
                     condition = new Condition("Failed", "its service no longer holds it", null);
                 }
                 triggers.add(new TriggerStatus(t[0], t[1], item == null ? null : item.id(), condition,
-                        item == null ? null : item.observed()));
+                        item == null ? null : withoutSecret(item.observed())));
             }
         }
         String state = switch (d.state()) {
@@ -69,6 +89,15 @@ public record DeploymentStatus(String workflowId, String tenantId, String state,
         };
         return new DeploymentStatus(d.workflowId(), d.tenantId(), state, d.version(), d.activeVersion(),
                 desired == null ? null : desired.json().path("description").asText(null), triggers, d.lastFailure(),
-                d.createdAt(), d.updatedAt());
+                d.createdAt(), d.updatedAt(), null);
+    }
+
+    private static Map<String, Object> withoutSecret(Map<String, Object> observed) {
+        if (observed == null || !observed.containsKey("secret")) {
+            return observed;
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>(observed);
+        out.remove("secret");
+        return out;
     }
 }

@@ -1,9 +1,7 @@
 package io.agenttriggers.api.deployment;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.agenttriggers.api.domain.ManualTriggerSpec;
 import io.agenttriggers.api.persistence.ManualTriggerStore;
-import io.agenttriggers.common.declarative.DeploymentPart;
 import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.outbound.OutboundUrlPolicy;
@@ -12,7 +10,6 @@ import io.agenttriggers.common.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +20,7 @@ import java.util.Map;
  * name, as any manual trigger).
  */
 @ApplicationScoped
-public class ManualPart extends DeploymentPart<ManualTriggerSpec, ManualTriggerStore.Stored>
-        implements PartClient.Part {
+public class ManualPart extends LocalPart<ManualTriggerSpec, ManualTriggerStore.Stored> {
 
     @Inject
     ManualTriggerStore store;
@@ -33,53 +29,23 @@ public class ManualPart extends DeploymentPart<ManualTriggerSpec, ManualTriggerS
     OutboundUrlPolicy urls;
 
     @Override
-    public Uni<PartClient.Answer> put(String tenantId, String workflowId, int version,
-            List<WorkflowDocument.PartTrigger> sent, boolean dryRun) {
-        List<FieldError> errors = new ArrayList<>();
-        List<ManualTriggerSpec> specs = new ArrayList<>();
-        for (int i = 0; i < sent.size(); i++) {
-            try {
-                ManualTriggerSpec spec = EventJson.MAPPER.readerFor(ManualTriggerSpec.class)
-                        .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(sent.get(i).spec());
-                specs.add(spec.ownedBy(tenantId, workflowId));
-            } catch (java.io.IOException e) {
-                errors.add(new FieldError("triggers[" + i + "]", "is not a manual trigger: "
-                        + e.getMessage().split("\n")[0].replaceAll(" \\(class [^)]*\\)", "")));
-            }
-        }
-        for (int i = 0; i < specs.size() && errors.isEmpty(); i++) {
-            for (FieldError e : specs.get(i).check(urls)) {
-                errors.add(new FieldError("triggers[" + i + "]." + e.field(), e.message()));
-            }
-        }
-        if (errors.isEmpty()) {
-            errors.addAll(names(specs, ManualTriggerSpec::name));
-        }
-        if (!errors.isEmpty()) {
-            return Uni.createFrom().item(PartClient.of("manual", new ProblemException(422,
-                    "invalid_deployment_part", "Invalid manual triggers", errors.size() + " invalid field(s)",
-                    errors), sent));
-        }
-        return answer(apply(tenantId, workflowId, version, specs, !dryRun), sent);
+    protected String part() {
+        return "manual";
     }
 
     @Override
-    public Uni<PartClient.Answer> get(String tenantId, String workflowId) {
-        return answer(observed(tenantId, workflowId), List.of());
+    protected Class<ManualTriggerSpec> type() {
+        return ManualTriggerSpec.class;
     }
 
     @Override
-    public Uni<PartClient.Answer> delete(String tenantId, String workflowId) {
-        return answer(remove(tenantId, workflowId), List.of());
+    protected ManualTriggerSpec ownedBy(ManualTriggerSpec spec, String tenantId, String workflowId) {
+        return spec.ownedBy(tenantId, workflowId);
     }
 
-    private static Uni<PartClient.Answer> answer(Uni<io.agenttriggers.common.declarative.PartResult> work,
-            List<WorkflowDocument.PartTrigger> sent) {
-        return work.<PartClient.Answer>map(PartClient.Applied::new)
-                .onFailure(ProblemException.class).recoverWithItem(e -> PartClient.of("manual",
-                        (ProblemException) e, sent))
-                .onFailure().recoverWithItem(e -> new PartClient.Unreachable("manual triggers could not be stored: "
-                        + e.getClass().getSimpleName()));
+    @Override
+    protected List<FieldError> check(ManualTriggerSpec spec) {
+        return spec.check(urls);
     }
 
     @Override

@@ -37,7 +37,8 @@ public class PartClient {
     static final Duration TIMEOUT = Duration.ofSeconds(15);
     /** How long a status read waits for a service's view of its part (the status answers without it after). */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
-    private static final Map<String, String> DEFAULT_URLS = Map.of("cron", "http://127.0.0.1:8082");
+    private static final Map<String, String> DEFAULT_URLS = new java.util.TreeMap<>(Map.of(
+            "cron", "http://127.0.0.1:8082", "webhook", "http://127.0.0.1:8081"));
     private static final Pattern TRIGGER_FIELD = Pattern.compile("triggers\\[(\\d{1,4})](.*)");
 
     /** What a service answered for its part. */
@@ -73,6 +74,9 @@ public class PartClient {
     @Inject
     ManualPart manual;
 
+    @Inject
+    ApiPart api;
+
     private final Map<String, Part> clients = new LinkedHashMap<>();
 
     @PostConstruct
@@ -85,6 +89,7 @@ public class PartClient {
                     .build(DeploymentPartApi.class)));
         });
         clients.put("manual", manual);
+        clients.put("api", api);
     }
 
     private Part remote(String part, DeploymentPartApi api) {

@@ -30,9 +30,14 @@ public final class WorkflowDocument {
             "governance", "triggers");
     /** Trigger types this release deploys, and the service part each goes to. */
     static final Map<String, String> PARTS = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(
-            Map.of("cron", "cron", "manual", "manual")));
+            Map.of("cron", "cron", "manual", "manual", "webhook", "webhook", "github", "webhook", "api", "api")));
+    /** Parts whose triggers take the document's dispatch options ({@code options}). */
+    private static final Set<String> TAKE_OPTIONS = Set.of("cron", "manual", "api");
+    /** A {@code github} trigger's fields that are the webhook endpoint's {@code github} filter. */
+    private static final Set<String> GITHUB_FILTER = Set.of("events", "actions", "repositories", "branches", "paths",
+            "authors");
     /** Trigger types the services have that deployments do not take yet. */
-    static final Set<String> NOT_YET = Set.of("webhook", "api", "queue", "email", "github");
+    static final Set<String> NOT_YET = Set.of("queue", "email");
 
     private final ObjectNode json;
 
@@ -183,14 +188,18 @@ public final class WorkflowDocument {
         ArrayNode triggers = (ArrayNode) json.get("triggers");
         for (int i = 0; i < triggers.size(); i++) {
             ObjectNode spec = ((ObjectNode) triggers.get(i)).deepCopy();
-            String part = PARTS.get(spec.remove("type").asText());
+            String type = spec.remove("type").asText();
+            String part = PARTS.get(type);
+            if (type.equals("github")) {
+                github(spec);
+            }
             if (!spec.hasNonNull("eventName")) {
                 spec.put("eventName", workflowId());
             }
             if (!spec.hasNonNull("focus") && dispatch.hasNonNull("focus")) {
                 spec.put("focus", dispatch.get("focus").asText());
             }
-            if (!spec.hasNonNull("options") && dispatch.isObject()) {
+            if (TAKE_OPTIONS.contains(part) && !spec.hasNonNull("options") && dispatch.isObject()) {
                 ObjectNode options = ((ObjectNode) dispatch).deepCopy();
                 options.remove("focus");
                 if (!options.isEmpty()) {
@@ -200,6 +209,26 @@ public final class WorkflowDocument {
             out.get(part).add(new PartTrigger(i, spec.path("name").asText(), spec));
         }
         return out;
+    }
+
+    /**
+     * A {@code github} trigger as the webhook endpoint it is: GitHub's signature check ({@code auth.type github}
+     * unless the trigger sets auth) and its filter fields gathered into {@code github}.
+     */
+    private static void github(ObjectNode spec) {
+        ObjectNode filter = spec.has("github") && spec.get("github").isObject() ? (ObjectNode) spec.get("github")
+                : EventJson.MAPPER.createObjectNode();
+        for (String f : GITHUB_FILTER) {
+            if (spec.has(f)) {
+                filter.set(f, spec.remove(f));
+            }
+        }
+        if (!filter.isEmpty()) {
+            spec.set("github", filter);
+        }
+        if (!spec.has("auth")) {
+            spec.putObject("auth").put("type", "github");
+        }
     }
 
     /** The trigger's type and name by document index, for status views. */

@@ -15,12 +15,13 @@ import java.util.Set;
  * An API trigger ready to serve: a method and path template that turn a request into a trigger event.
  *
  * @param id        UUID of a registered trigger, or the key of one declared in configuration
- * @param managedBy {@code api}, {@code file} or {@code config}
+ * @param managedBy  {@code api}, {@code file}, {@code config} or {@code deployment}
+ * @param workflowId the deployed workflow holding it (its events carry it), or null
  */
 public record ApiTrigger(String id, String tenantId, String name, String method, PathTemplate template,
         String eventName, ResponseMode responseMode, int syncTimeoutSeconds, String focus, boolean authRequired,
         JsonSchema requestSchema, RateLimitSpec rateLimit, Set<String> dropFields, DispatchOptions options,
-        boolean enabled, int version, String managedBy) {
+        boolean enabled, int version, String managedBy, String workflowId) {
 
     /** The CloudEvent source of its events. */
     public String source() {

@@ -17,13 +17,13 @@ import java.util.regex.Pattern;
 
 /**
  * An API trigger as registered (the JSON of {@code /admin/v1/api-triggers}, stored whole). {@link #compile} checks
- * every field and gives the runtime form.
+ * every field and gives the runtime form. {@code workflowId} is set only on the triggers a workflow deployment holds.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ApiTriggerSpec(String tenantId, String name, String method, String path, String eventName,
         String description, ResponseMode responseMode, Integer syncTimeoutSeconds, String focus, Boolean authRequired,
         JsonNode requestSchema, RateLimitSpec rateLimit, List<String> dropFields, DispatchOptions options,
-        Boolean enabled) {
+        Boolean enabled, String workflowId) {
 
     /** Path prefixes that belong to the gateway itself. */
     public static final List<String> RESERVED_PREFIXES = List.of("/q/", "/admin/", "/runs/", "/api/v1/runs/",
@@ -36,6 +36,13 @@ public record ApiTriggerSpec(String tenantId, String name, String method, String
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}");
+
+    /** The registration as a workflow deployment holds it: the deployment's tenant and workflow. */
+    public ApiTriggerSpec ownedBy(String tenant, String workflow) {
+        return new ApiTriggerSpec(tenant, name, method, path, eventName, description, responseMode,
+                syncTimeoutSeconds, focus, authRequired, requestSchema, rateLimit, dropFields, options, enabled,
+                workflow);
+    }
 
     public boolean isEnabled() {
         return enabled == null || enabled;
@@ -133,7 +140,8 @@ public record ApiTriggerSpec(String tenantId, String name, String method, String
                 responseMode == null ? ResponseMode.ASYNC : responseMode,
                 syncTimeoutSeconds == null ? DEFAULT_SYNC_TIMEOUT_SECONDS : syncTimeoutSeconds, focus,
                 authRequired == null || authRequired, schema, rateLimit,
-                dropFields == null ? Set.of() : Set.copyOf(dropFields), options, isEnabled(), version, managedBy);
+                dropFields == null ? Set.of() : Set.copyOf(dropFields), options, isEnabled(), version, managedBy,
+                workflowId);
     }
 
     private static JsonSchema schema(JsonNode node, List<FieldError> errors) {

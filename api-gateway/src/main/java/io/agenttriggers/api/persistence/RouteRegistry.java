@@ -52,7 +52,7 @@ public class RouteRegistry {
             List<FieldError> errors = new ArrayList<>();
             ApiTrigger t = new ApiTriggerSpec(r.tenantId(), id, r.method(), r.path(), r.eventName(),
                     r.description().orElse(null), r.responseMode(), null, r.focus().orElse(null), false, null, null,
-                    null, null, true).compile(id, 1, "config", errors);
+                    null, null, true, null).compile(id, 1, "config", errors);
             if (t == null) {
                 throw new IllegalStateException("API trigger " + id + " in configuration is invalid: " + errors);
             }

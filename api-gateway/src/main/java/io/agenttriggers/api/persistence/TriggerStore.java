@@ -88,7 +88,7 @@ public class TriggerStore {
                 .chain(() -> quota(tx, spec.tenantId(), managedBy))
                 .chain(() -> tx.preparedQuery("insert into api.triggers (id, tenant_id, name, method, path, enabled, "
                                 + "version, managed_by, config) values ($1, $2, $3, $4, $5, $6, 1, $7, "
-                                + "cast(cast($8 as text) as jsonb)) on conflict (tenant_id, name) do nothing")
+                                + "cast(cast($8 as text) as jsonb)) on conflict do nothing")
                         .execute(Tuple.tuple().addUUID(id).addString(spec.tenantId()).addString(spec.nameOrDefault())
                                 .addString(spec.methodOrDefault()).addString(spec.path())
                                 .addBoolean(spec.isEnabled()).addString(managedBy).addString(config)))
@@ -128,7 +128,8 @@ public class TriggerStore {
                             .execute(Tuple.tuple().addUUID(uuid).addString(spec.nameOrDefault())
                                     .addString(spec.methodOrDefault()).addString(spec.path())
                                     .addBoolean(spec.isEnabled()).addString(config))
-                            .onFailure(e -> e.getMessage() != null && e.getMessage().contains("triggers_tenant_id_name_key"))
+                            .onFailure(e -> e.getMessage() != null && (e.getMessage().contains("triggers_tenant_id_name_key")
+                                    || e.getMessage().contains("triggers_workflow_name")))
                             .transform(e -> new NameTaken());
                 })
                 .chain(() -> bump(tx))
@@ -157,6 +158,13 @@ public class TriggerStore {
         return pool.query("select " + COLUMNS + " from api.triggers where enabled").execute().map(TriggerStore::all);
     }
 
+    /** The triggers a workflow's deployment holds, by name. */
+    public Uni<List<Stored>> ownedBy(String tenantId, String workflowId) {
+        return pool.preparedQuery("select " + COLUMNS + " from api.triggers where managed_by = 'deployment' "
+                        + "and tenant_id = $1 and config->>'workflowId' = $2 order by name")
+                .execute(Tuple.of(tenantId, workflowId)).map(TriggerStore::all);
+    }
+
     /** Every trigger the declarative file manages. */
     public Uni<List<Stored>> fileManaged() {
         return pool.query("select " + COLUMNS + " from api.triggers where managed_by = 'file'").execute()
@@ -167,8 +175,10 @@ public class TriggerStore {
         return find(pool, id);
     }
 
+    /** The trigger of the REST API or the file with that name (a deployment's names are its workflow's). */
     public Uni<Optional<Stored>> findByName(String tenantId, String name) {
-        return pool.preparedQuery("select " + COLUMNS + " from api.triggers where tenant_id = $1 and name = $2")
+        return pool.preparedQuery("select " + COLUMNS + " from api.triggers where tenant_id = $1 and name = $2 "
+                        + "and managed_by <> 'deployment'")
                 .execute(Tuple.of(tenantId, name))
                 .map(rows -> all(rows).stream().findFirst());
     }

@@ -20,7 +20,7 @@ class RouteTableTest {
 
     static ApiTrigger trigger(String id, String path) {
         return new ApiTrigger(id, "acme", id, "POST", PathTemplate.parse(path), "e", ResponseMode.ASYNC, 30, null,
-                false, null, null, Set.of(), null, true, 1, "api");
+                false, null, null, Set.of(), null, true, 1, "api", null);
     }
 
     /** Templates over a tiny alphabet, so that overlaps are common; one per shape (the table refuses twins). */

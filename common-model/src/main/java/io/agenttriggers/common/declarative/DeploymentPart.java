@@ -2,6 +2,7 @@ package io.agenttriggers.common.declarative;
 
 import io.agenttriggers.common.declarative.PartResult.Action;
 import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.problem.ProblemException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
@@ -43,6 +44,48 @@ public abstract class DeploymentPart<S, E> {
     /** What the service knows of an entry now, for status views. */
     protected abstract Map<String, Object> observed(E entry);
 
+    /**
+     * What the answer of the apply that created an entry shows of it: what is observed, plus what is shown only
+     * this once (a generated secret). Never stored by the caller.
+     */
+    protected Map<String, Object> created(E entry) {
+        return observed(entry);
+    }
+
+    /**
+     * The triggers of a part's request, each given the deployment's tenant and workflow ({@code ownedBy}), or 422
+     * {@code invalid_deployment_part} naming every problem as {@code triggers[i].field}: a missing trigger, another
+     * tenant, and what {@code check} finds in the owned list.
+     */
+    public static <S> List<S> accept(String tenantId, List<S> triggers, Function<S, String> tenantOf,
+            Function<S, S> ownedBy, Function<List<S>, List<FieldError>> check, String title) {
+        if (triggers == null) {
+            throw ProblemException.badRequest("empty_body", "Send {version, triggers: [trigger, ...]}");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        List<S> owned = new ArrayList<>();
+        for (int i = 0; i < triggers.size(); i++) {
+            S spec = triggers.get(i);
+            if (spec == null) {
+                errors.add(new FieldError("triggers[" + i + "]", "is required"));
+                continue;
+            }
+            String tenant = tenantOf.apply(spec);
+            if (tenant != null && !tenant.equals(tenantId)) {
+                errors.add(new FieldError("triggers[" + i + "].tenantId", "must be the deployment's tenant"));
+            }
+            owned.add(ownedBy.apply(spec));
+        }
+        if (errors.isEmpty()) {
+            errors.addAll(check.apply(owned));
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(422, "invalid_deployment_part", title, errors.size() + " invalid field(s)",
+                    errors);
+        }
+        return owned;
+    }
+
     /** Problems of names: each is required and unique in the part ({@code triggers[i].name}). */
     public static <S> List<FieldError> names(List<S> specs, Function<S, String> name) {
         List<FieldError> errors = new ArrayList<>();
@@ -67,16 +110,29 @@ public abstract class DeploymentPart<S, E> {
             }
             Map<String, E> written = new LinkedHashMap<>();
             return Multi.createFrom().iterable(plan.create())
-                    .onItem().transformToUniAndConcatenate(s -> create(s).invoke(e -> written.put(name(s), e)))
+                    .onItem().transformToUniAndConcatenate(s -> located(create(s), specs.indexOf(s))
+                            .invoke(e -> written.put(name(s), e)))
                     .collect().asList()
                     .chain(() -> Multi.createFrom().iterable(plan.update())
-                            .onItem().transformToUniAndConcatenate(c -> update(c.existing(), c.desired())
-                                    .invoke(e -> written.put(name(c.desired()), e)))
+                            .onItem().transformToUniAndConcatenate(c -> located(update(c.existing(), c.desired()),
+                                    specs.indexOf(c.desired())).invoke(e -> written.put(name(c.desired()), e)))
                             .collect().asList())
                     .chain(() -> Multi.createFrom().iterable(plan.delete())
                             .onItem().transformToUniAndConcatenate(this::delete)
                             .collect().asList())
                     .map(ignored -> result(tenantId, workflowId, version, false, plan, written));
+        });
+    }
+
+    /** A refusal of one trigger's write (a name or route taken) names that trigger: {@code triggers[i]}. */
+    private static <T> Uni<T> located(Uni<T> write, int index) {
+        return write.onFailure(ProblemException.class).transform(e -> {
+            ProblemException p = (ProblemException) e;
+            if (p.errors() != null && !p.errors().isEmpty()) {
+                return p;
+            }
+            return new ProblemException(p.status(), p.code(), p.title(), p.getMessage(),
+                    List.of(new FieldError("triggers[" + index + "]", p.getMessage())));
         });
     }
 
@@ -101,7 +157,7 @@ public abstract class DeploymentPart<S, E> {
         for (S spec : plan.create()) {
             E e = written.get(name(spec));
             items.add(new PartResult.Item(name(spec), e == null ? null : id(e), Action.created,
-                    e == null ? null : observed(e)));
+                    e == null ? null : created(e)));
         }
         for (Plan.Change<S, E> c : plan.update()) {
             E e = written.getOrDefault(name(c.desired()), c.existing());

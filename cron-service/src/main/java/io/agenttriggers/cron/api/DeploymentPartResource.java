@@ -1,9 +1,8 @@
 package io.agenttriggers.cron.api;
 
+import io.agenttriggers.common.declarative.DeploymentPart;
 import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.common.declarative.PartResult;
-import io.agenttriggers.common.problem.Problem.FieldError;
-import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.Roles;
 import io.agenttriggers.common.security.TenantScope;
 import io.agenttriggers.cron.domain.ScheduleSpec;
@@ -21,7 +20,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -59,29 +57,9 @@ public class DeploymentPartResource {
     public Uni<PartResult> put(@PathParam("tenantId") String tenantId, @PathParam("workflowId") String workflowId,
             @QueryParam("dryRun") boolean dryRun, Part part) {
         check(tenantId, workflowId);
-        if (part == null || part.triggers() == null) {
-            throw ProblemException.badRequest("empty_body", "Send {version, triggers: [schedule, ...]}");
-        }
-        List<FieldError> errors = new ArrayList<>();
-        List<ScheduleSpec> owned = new ArrayList<>();
-        for (int i = 0; i < part.triggers().size(); i++) {
-            ScheduleSpec spec = part.triggers().get(i);
-            if (spec == null) {
-                errors.add(new FieldError("triggers[" + i + "]", "is required"));
-                continue;
-            }
-            if (spec.tenantId() != null && !spec.tenantId().equals(tenantId)) {
-                errors.add(new FieldError("triggers[" + i + "].tenantId", "must be the deployment's tenant"));
-            }
-            owned.add(spec.ownedBy(tenantId, workflowId));
-        }
-        if (errors.isEmpty()) {
-            errors.addAll(deployments.check(owned));
-        }
-        if (!errors.isEmpty()) {
-            throw new ProblemException(422, "invalid_deployment_part", "Invalid schedules",
-                    errors.size() + " invalid field(s)", errors);
-        }
+        List<ScheduleSpec> owned = DeploymentPart.accept(tenantId, part == null ? null : part.triggers(),
+                ScheduleSpec::tenantId, s -> s.ownedBy(tenantId, workflowId), deployments::check,
+                "Invalid schedules");
         return deployments.apply(tenantId, workflowId, part.version(), owned, !dryRun);
     }
 

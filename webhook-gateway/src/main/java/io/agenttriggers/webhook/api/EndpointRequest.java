@@ -21,6 +21,6 @@ public record EndpointRequest(String name, String tenantId, String eventName, Au
 
     public EndpointSpec spec() {
         return new EndpointSpec(name, tenantId, eventName, auth, responseMode, syncTimeoutSeconds, focus, filter,
-                github, transform, dedup, rateLimit, sourceIpRateLimit, enabled).normalized();
+                github, transform, dedup, rateLimit, sourceIpRateLimit, enabled, null).normalized();
     }
 }

@@ -1,5 +1,6 @@
 package io.agenttriggers.webhook.api;
 
+import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Page;
 import io.agenttriggers.common.problem.IfMatch;
@@ -153,7 +154,7 @@ public class EndpointResource {
         }
         Integer expected = IfMatch.version(ifMatch);
         return visible(id).chain(existing -> {
-            refuseFileManaged(existing);
+            refuseManaged(existing);
             if (!existing.tenantId().equals(spec.tenantId())) {
                 throw new ProblemException(422, "invalid_endpoint", "Invalid endpoint", "An endpoint cannot move to "
                         + "another tenant", List.of(new FieldError("tenantId", "must stay " + existing.tenantId())));
@@ -195,7 +196,7 @@ public class EndpointResource {
     @Operation(summary = "Restore an earlier configuration", description = "Writes it as a new version.")
     public Uni<EndpointView> rollback(@PathParam("id") String id, @PathParam("version") int version) {
         return visible(id).chain(existing -> {
-            refuseFileManaged(existing);
+            refuseManaged(existing);
             return store.version(id, version).chain(found -> {
                 EndpointStore.Version target = found.orElseThrow(() -> ProblemException.notFound("version_not_found",
                         "Endpoint " + id + " has no version " + version));
@@ -284,7 +285,7 @@ public class EndpointResource {
     @Operation(summary = "Delete an endpoint; its URL answers 404 from then on")
     public Uni<Response> delete(@PathParam("id") String id) {
         return visible(id).chain(e -> {
-            refuseFileManaged(e);
+            refuseManaged(e);
             return store.delete(id);
         }).map(deleted -> {
             cache.invalidate(id);
@@ -297,6 +298,13 @@ public class EndpointResource {
                 .orElseThrow(() -> ProblemException.notFound("endpoint_not_found", "No endpoint " + id)));
     }
 
+    /** 409 unless the REST API holds the endpoint: a file's or a workflow deployment's is changed there. */
+    static void refuseManaged(Endpoint e) {
+        refuseFileManaged(e);
+        Ownership.requireApiManaged(e.managedBy(), "Endpoint " + e.id(), e.spec().workflowId());
+    }
+
+    /** 409 for the declarative file's endpoints; a deployment's keep their secret rotation here. */
     static void refuseFileManaged(Endpoint e) {
         if ("file".equals(e.managedBy())) {
             throw new ProblemException(409, "file_managed", "Conflict",

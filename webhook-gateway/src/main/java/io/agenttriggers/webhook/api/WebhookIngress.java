@@ -148,6 +148,11 @@ public class WebhookIngress {
     static final int ROUTE_ORDER = -SecurityHandlerPriorities.AUTHENTICATION - 1;
 
     void handle(RoutingContext rc) {
+        handle(rc, rc.pathParam("endpointId"));
+    }
+
+    /** Receives a delivery for the endpoint (its id from the URL, or resolved by {@link WorkflowWebhookRoute}). */
+    void handle(RoutingContext rc, String endpointId) {
         HttpServerRequest request = rc.request();
         HttpMethod method = request.method();
         if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
@@ -162,10 +167,9 @@ public class WebhookIngress {
         }
         ProblemException overloaded = backlog.refusal();
         if (overloaded != null) {
-            refuseOverloaded(rc, overloaded);
+            refuseUnread(rc, overloaded);
             return;
         }
-        String endpointId = rc.pathParam("endpointId");
         long max = config.maxBodyBytes();
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         long declared = -1;
@@ -224,20 +228,21 @@ public class WebhookIngress {
     }
 
     /**
-     * The pipeline is behind: a 503 before any work is done for the delivery (no lookup, no event log). The body is
-     * read and dropped first, so the connection stays usable for the sender's next request.
+     * A refusal before any work is done for the delivery (no lookup, no event log): the pipeline is behind (503), or
+     * a workflow URL names no webhook trigger. The body is read and dropped first, so the connection stays usable for
+     * the sender's next request.
      */
-    private void refuseOverloaded(RoutingContext rc, ProblemException overloaded) {
-        Answer answer = problem(rc, overloaded);
+    void refuseUnread(RoutingContext rc, ProblemException refusal) {
+        Answer answer = problem(rc, refusal);
         HttpServerRequest request = rc.request();
         if (request.isEnded()) {
-            countRequest(null, 503);
+            countRequest(null, refusal.status());
             answer(rc, answer);
             return;
         }
         request.handler(ignored -> { });
         request.endHandler(v -> {
-            countRequest(null, 503);
+            countRequest(null, refusal.status());
             answer(rc, answer);
         });
         request.resume();

@@ -45,6 +45,7 @@ public final class Deliveries {
         return TriggerEvent.builder(TriggerType.WEBHOOK, endpoint.source(), eventName(spec, header), spec.tenantId())
                 .dedupKey(deliveryId == null ? null : endpoint.id() + ":" + deliveryId)
                 .focus(spec.focus())
+                .workflowId(spec.workflowId())
                 .responseMode(spec.responseMode())
                 .traceparent(io.agenttriggers.common.trace.TraceContext.currentOr(header.apply("traceparent")))
                 .data(new TriggerData(payload, forwarded(header), null))

@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
 
 /**
  * What an endpoint is, without its secret: stored as the endpoint's configuration and as each version's snapshot.
- * Unknown fields are refused, so a misspelt option never silently does nothing.
+ * Unknown fields are refused, so a misspelt option never silently does nothing. {@code workflowId} is set only on the
+ * endpoints a workflow deployment holds (its events carry it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record EndpointSpec(String name, String tenantId, String eventName, AuthSpec auth, ResponseMode responseMode,
         Integer syncTimeoutSeconds, String focus, String filter, GithubFilter github, TransformSpec transform,
-        DedupSpec dedup, RateLimitSpec rateLimit, RateLimitSpec sourceIpRateLimit, Boolean enabled) {
+        DedupSpec dedup, RateLimitSpec rateLimit, RateLimitSpec sourceIpRateLimit, Boolean enabled,
+        String workflowId) {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -31,7 +33,13 @@ public record EndpointSpec(String name, String tenantId, String eventName, AuthS
                 responseMode == null ? ResponseMode.ASYNC : responseMode,
                 syncTimeoutSeconds == null ? 30 : syncTimeoutSeconds, focus == null || focus.isBlank() ? null : focus,
                 filter == null || filter.isBlank() ? null : filter, github, transform, dedup, rateLimit, sourceIpRateLimit,
-                enabled == null ? Boolean.TRUE : enabled);
+                enabled == null ? Boolean.TRUE : enabled, workflowId);
+    }
+
+    /** The spec as a workflow deployment holds it: the deployment's tenant and workflow, defaults filled in. */
+    public EndpointSpec ownedBy(String tenant, String workflow) {
+        return new EndpointSpec(name, tenant, eventName, auth, responseMode, syncTimeoutSeconds, focus, filter, github,
+                transform, dedup, rateLimit, sourceIpRateLimit, enabled, workflow).normalized();
     }
 
     public boolean isEnabled() {

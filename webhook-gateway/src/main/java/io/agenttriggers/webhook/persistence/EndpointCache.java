@@ -45,13 +45,47 @@ public class EndpointCache {
     @CacheName("webhook-unknown-endpoints")
     Cache unknown;
 
+    @Inject
+    @CacheName("webhook-workflow-routes")
+    Cache knownRoutes;
+
+    @Inject
+    @CacheName("webhook-unknown-workflow-routes")
+    Cache unknownRoutes;
+
     private LookupCache<Endpoint> endpoints;
+
+    /** Workflow webhook URLs ({@code tenant/workflow/trigger}) to endpoint ids. */
+    private LookupCache<String> routes;
 
     @PostConstruct
     void init() {
         endpoints = new LookupCache<>(known, unknown, config.endpointCacheSize(), config.endpointNegativeCacheSize(),
                 config.endpointCacheTtl(), Counter.builder("webhook_endpoint_cache_loads_total")
                         .description("Endpoint lookups that went to the database").register(registry));
+        routes = new LookupCache<>(knownRoutes, unknownRoutes, config.endpointCacheSize(),
+                config.endpointNegativeCacheSize(), config.endpointCacheTtl(),
+                Counter.builder("webhook_workflow_route_loads_total")
+                        .description("Workflow webhook URL lookups that went to the database").register(registry));
+    }
+
+    /**
+     * The endpoint id behind a deployed workflow's webhook URL ({@link EndpointStore#workflowEndpoint}); the caller
+     * has checked the three parts' syntax.
+     */
+    public Uni<Optional<String>> workflowRoute(String tenantId, String workflowId, String trigger) {
+        return routes.get(routeKey(tenantId, workflowId, trigger),
+                k -> store.workflowEndpoint(tenantId, workflowId, trigger));
+    }
+
+    /** Forgets the routes to a workflow's trigger: by its name, and the workflow's unnamed one. */
+    public void invalidateRoutes(String tenantId, String workflowId, String trigger) {
+        routes.invalidate(routeKey(tenantId, workflowId, trigger));
+        routes.invalidate(routeKey(tenantId, workflowId, null));
+    }
+
+    private static String routeKey(String tenantId, String workflowId, String trigger) {
+        return tenantId + "/" + workflowId + "/" + (trigger == null ? "" : trigger);
     }
 
     public Uni<Optional<Endpoint>> get(String id) {

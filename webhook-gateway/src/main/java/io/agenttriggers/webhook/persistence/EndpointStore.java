@@ -53,7 +53,7 @@ public class EndpointStore {
         return pool.withTransaction(tx -> quota(tx, spec.tenantId(), managedBy)
                         .chain(() -> tx.preparedQuery("insert into webhook.endpoints (id, tenant_id, name, "
                                 + "event_name, enabled, version, managed_by, config, secret) values ($1, $2, $3, $4, $5, 1, $6, "
-                                + "cast(cast($7 as text) as jsonb), $8) on conflict (tenant_id, name) do nothing")
+                                + "cast(cast($7 as text) as jsonb), $8) on conflict do nothing")
                         .execute(Tuple.tuple().addUUID(id).addString(spec.tenantId()).addString(spec.name())
                                 .addString(spec.eventName()).addBoolean(spec.isEnabled()).addString(managedBy)
                                 .addString(config).addValue(sealed == null ? null
@@ -119,7 +119,8 @@ public class EndpointStore {
                                     + "config = cast(cast($5 as text) as jsonb), version = $6, updated_at = now() where id = $1")
                             .execute(Tuple.tuple().addUUID(uuid).addString(spec.name()).addString(spec.eventName())
                                     .addBoolean(spec.isEnabled()).addString(config).addInteger(next))
-                            .onFailure(e -> e.getMessage() != null && e.getMessage().contains("endpoints_tenant_id_name_key"))
+                            .onFailure(e -> e.getMessage() != null && (e.getMessage().contains("endpoints_tenant_id_name_key")
+                                    || e.getMessage().contains("endpoints_workflow_name")))
                             .transform(e -> new NameTaken())
                             .chain(() -> version(tx, uuid, next, config, change));
                 })
@@ -210,11 +211,44 @@ public class EndpointStore {
         });
     }
 
+    /** The endpoint of the REST API or the file with that name (a deployment's names are its workflow's). */
     public Uni<Optional<Endpoint>> findByName(String tenantId, String name) {
-        return pool.preparedQuery("select " + COLUMNS + " from webhook.endpoints where tenant_id = $1 and name = $2")
+        return pool.preparedQuery("select " + COLUMNS + " from webhook.endpoints where tenant_id = $1 and name = $2 "
+                        + "and managed_by <> 'deployment'")
                 .execute(Tuple.of(tenantId, name))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
     }
+
+    /** The endpoints a workflow's deployment holds, by name. */
+    public Uni<List<Endpoint>> ownedBy(String tenantId, String workflowId) {
+        return pool.preparedQuery("select " + COLUMNS + " from webhook.endpoints where managed_by = 'deployment' "
+                        + "and tenant_id = $1 and config->>'workflowId' = $2 order by name")
+                .execute(Tuple.of(tenantId, workflowId))
+                .map(rows -> {
+                    List<Endpoint> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(map(r)));
+                    return out;
+                });
+    }
+
+    /**
+     * The id of a deployed workflow's webhook trigger for its public URL: the one named, or the workflow's only one
+     * when {@code name} is null. Empty when there is none; {@code AMBIGUOUS} when there are several and none is named.
+     */
+    public Uni<Optional<String>> workflowEndpoint(String tenantId, String workflowId, String name) {
+        String sql = "select id from webhook.endpoints where managed_by = 'deployment' and tenant_id = $1 "
+                + "and config->>'workflowId' = $2" + (name == null ? " limit 2" : " and name = $3");
+        Tuple args = name == null ? Tuple.of(tenantId, workflowId) : Tuple.of(tenantId, workflowId, name);
+        return pool.preparedQuery(sql).execute(args).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.empty();
+            }
+            return Optional.of(rows.size() > 1 ? AMBIGUOUS : rows.iterator().next().getUUID("id").toString());
+        });
+    }
+
+    /** What {@link #workflowEndpoint} answers for a workflow with several webhook triggers and none named. */
+    public static final String AMBIGUOUS = "ambiguous";
 
     /** Every endpoint the declarative file manages. */
     public Uni<List<Endpoint>> fileManaged() {
