@@ -147,6 +147,9 @@ final class StackProcesses {
                 if (ports.containsKey("cron-service")) {
                     p.put("quarkus.rest-client.cron.url", url("cron-service"));
                 }
+                if (ports.containsKey("webhook-gateway")) {
+                    p.put("quarkus.rest-client.webhook.url", url("webhook-gateway"));
+                }
             }
             case "cron-service" -> {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));

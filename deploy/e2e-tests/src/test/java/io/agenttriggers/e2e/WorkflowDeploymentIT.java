@@ -18,15 +18,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A workflow deployed through the api-gateway onto the real cron-service, governance and dispatcher: its
- * per-second schedule fires and every run carries the workflow id; an update changes the schedule, a bad version
- * changes nothing, a version deployed while cron-service is down is Pending until it is back, a rollback restores
- * the first version, and undeploy leaves nothing behind.
+ * A workflow deployed through the api-gateway onto the real cron-service, webhook-gateway, governance and
+ * dispatcher: its per-second schedule, its webhook (by the workflow's URL, signed with the secret the deploy
+ * answered once), its manual and its API trigger fire and every run carries the workflow id; an update changes the
+ * schedule and removes the API trigger, a bad version changes nothing, a version deployed while cron-service is down
+ * is Pending until it is back, a rollback restores the first version, and undeploy leaves nothing behind.
  */
 class WorkflowDeploymentIT {
 
     static final StackProcesses STACK = new StackProcesses("runtime-simulator", "agent-dispatcher",
-            "governance-service", "api-gateway", "cron-service");
+            "governance-service", "api-gateway", "cron-service", "webhook-gateway");
     static final String ADMIN = "Bearer " + StackProcesses.ADMIN_TOKEN;
     static final String TENANT = "e2e-wf-" + StackProcesses.SUFFIX;
     static final String WORKFLOW = "invoice-review";
@@ -41,7 +42,13 @@ class WorkflowDeploymentIT {
         STACK.stop();
     }
 
+    static final String API_PATH = "/" + TENANT + "/invoices/{id}/review";
+
     static String document(String expression) {
+        return document(expression, false);
+    }
+
+    static String document(String expression, boolean withApi) {
         return """
                 tenantId: %s
                 description: Review invoices as they arrive
@@ -49,7 +56,39 @@ class WorkflowDeploymentIT {
                 triggers:
                   - {name: tick, type: cron, expression: "%s", timezone: Europe/Paris}
                   - {name: approve, type: manual, roles: [admin, operator]}
-                """.formatted(TENANT, expression);
+                  - {name: inbox, type: webhook, auth: {type: hmac, header: X-Signature}}
+                """.formatted(TENANT, expression)
+                + (withApi ? "  - {name: api, type: api, path: \"" + API_PATH + "\", authRequired: false}\n" : "");
+    }
+
+    static io.restassured.response.Response webhook(String secret, String body) {
+        String signature = java.util.HexFormat.of().formatHex(hmac(secret, body));
+        return given().baseUri(STACK.url("webhook-gateway")).contentType("application/json")
+                .header("X-Signature", signature).body(body)
+                .post("/api/v1/public/webhook/workflow/" + WORKFLOW + "?tenantId=" + TENANT);
+    }
+
+    static byte[] hmac(String secret, String body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "HmacSHA256"));
+            return mac.doFinal(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static io.restassured.response.Response api(String invoice) {
+        return given().baseUri(STACK.url("api-gateway")).contentType("application/json").body("{\"amount\": 3}")
+                .post("/" + TENANT + "/invoices/" + invoice + "/review");
+    }
+
+    /** Waits until the run is in the ledger, succeeded, with the workflow id and trigger type. */
+    static void succeeded(String runId, String triggerType) {
+        Awaitility.await("the " + triggerType + " run").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1))
+                .until(() -> STACK.ledger("tenantId", TENANT, "workflowId", WORKFLOW, "triggerType", triggerType)
+                        .stream().anyMatch(r -> runId.equals(r.get("runId")) && "succeeded".equals(r.get("status"))));
     }
 
     static ValidatableResponse deploy(String method, String document) {
@@ -76,9 +115,15 @@ class WorkflowDeploymentIT {
 
     @Test
     void deploysUpdatesSurvivesAnOutageRollsBackAndUndeploys() throws Exception {
-        deploy("POST", document("* * * * * *")).statusCode(201)
+        String secret = deploy("POST", document("* * * * * *", true)).statusCode(201)
                 .body("state", is("Ready")).body("desiredVersion", is(1)).body("triggers[0].condition.type", is("Ready"))
-                .body("triggers[1].condition.type", is("Ready"));
+                .body("triggers[1].condition.type", is("Ready")).body("triggers[2].condition.type", is("Ready"))
+                .body("triggers[3].condition.type", is("Ready"))
+                .body("triggers[2].observed.workflowUrl", notNullValue())
+                .extract().path("secrets.inbox");
+        assertThat(secret).as("the webhook's secret, shown once").isNotBlank();
+        status().body("secrets", org.hamcrest.Matchers.nullValue())
+                .body("triggers[2].observed.secret", org.hamcrest.Matchers.nullValue());
         String scheduleId = (String) schedules().get(0).get("id");
         assertThat(schedules()).singleElement().satisfies(s -> {
             assertThat(s.get("managedBy")).isEqualTo("deployment");
@@ -104,12 +149,21 @@ class WorkflowDeploymentIT {
         Awaitility.await("the manual run").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1))
                 .until(() -> STACK.ledger("tenantId", TENANT, "workflowId", WORKFLOW, "triggerType", "manual").stream()
                         .anyMatch(r -> manualRun.equals(r.get("runId")) && "succeeded".equals(r.get("status"))));
+        // The webhook by the workflow's URL (its own signature checked) and the API trigger by its path.
+        webhook(secret, "{\"invoice\":\"inv-2\"}").then().statusCode(202);
+        webhook("not-the-secret", "{\"invoice\":\"inv-2\"}").then().statusCode(403);
+        succeeded(webhook(secret, "{\"invoice\":\"inv-3\"}").then().statusCode(202).extract().path("runId"),
+                "webhook");
+        succeeded(api("inv-4").then().statusCode(202).extract().path("runId"), "api");
         Awaitility.await("the status shows the last fire").atMost(30, TimeUnit.SECONDS)
                 .until(() -> status().extract().path("triggers[0].observed.lastRunStatus") != null);
 
-        // A new version changes the schedule in place (same id); direct edits of it are refused.
+        // A new version changes the schedule in place (same id) and removes the API trigger; direct edits of the
+        // schedule are refused.
         deploy("PUT", document("0 0 3 * * *")).statusCode(200).body("desiredVersion", is(2))
-                .body("observedVersion", is(2));
+                .body("observedVersion", is(2)).body("triggers", hasSize(3));
+        Awaitility.await("the API trigger's route goes").atMost(10, TimeUnit.SECONDS)
+                .until(() -> api("inv-5").statusCode() == 404);
         assertThat(schedules()).singleElement().satisfies(s -> {
             assertThat(s.get("id")).isEqualTo(scheduleId);
             assertThat(s.get("expression")).isEqualTo("0 0 3 * * *");
@@ -137,13 +191,17 @@ class WorkflowDeploymentIT {
         assertThat(schedules()).singleElement().satisfies(s -> assertThat(s.get("expression"))
                 .isEqualTo("0 30 4 * * *"));
 
-        // Rolling back to version 1 makes a version 5 equal to it: the schedule fires every second again.
+        // Rolling back to version 1 makes a version 5 equal to it: the schedule fires every second again and the API
+        // trigger is back; the webhook kept its secret throughout.
         given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
                 .post("/api/v1/deployment/workflows/" + WORKFLOW + "/versions/1/rollback").then().statusCode(200)
                 .body("desiredVersion", is(5));
         int before = runs();
         Awaitility.await("runs resume").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1))
                 .until(() -> runs() >= before + 2);
+        Awaitility.await("the API trigger's route is back").atMost(10, TimeUnit.SECONDS)
+                .until(() -> api("inv-6").statusCode() == 202);
+        webhook(secret, "{\"invoice\":\"inv-7\"}").then().statusCode(202);
         given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
                 .get("/api/v1/deployment/workflows/" + WORKFLOW + "/versions").then().statusCode(200)
                 .body("items.version", contains(5, 4, 3, 2, 1))
@@ -153,6 +211,9 @@ class WorkflowDeploymentIT {
                 .delete("/api/v1/deployment/workflows/" + WORKFLOW + "/undeploy").then().statusCode(200)
                 .body("state", is("Removed"));
         assertThat(schedules()).isEmpty();
+        webhook(secret, "{\"invoice\":\"inv-8\"}").then().statusCode(404);
+        Awaitility.await("the API trigger's route goes").atMost(10, TimeUnit.SECONDS)
+                .until(() -> api("inv-9").statusCode() == 404);
         given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
                 .get("/admin/v1/manual-triggers").then().statusCode(200).body("items", hasSize(0));
         given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
