@@ -323,4 +323,19 @@ class DeploymentsTest {
                 .contentType("application/json").body("{}").post("/" + tenant + "/invoices/17/review")
                 .statusCode() == 404);
     }
+
+    @Test
+    void triggerHealthNamesAServiceThatIsNotReady() {
+        CronPart.server.stubFor(get(urlPathEqualTo("/q/health/ready")).willReturn(aResponse().withStatus(503)));
+        given().header("Authorization", ADMIN).get("/api/v1/triggers/health").then().statusCode(200)
+                .body("status", is("DEGRADED"))
+                .body("parts.cron.status", is("DOWN"))
+                .body("parts.cron.reason", is("cron answered 503 to its readiness check"))
+                .body("parts.webhook.status", is("UP")).body("parts.manual.status", is("UP"))
+                .body("parts.api.status", is("UP"))
+                .body("deployments.ready", notNullValue());
+        CronPart.server.stubFor(get(urlPathEqualTo("/q/health/ready")).willReturn(aResponse().withStatus(200)));
+        given().header("Authorization", ADMIN).get("/api/v1/triggers/health").then().statusCode(200)
+                .body("parts.cron.status", is("UP"));
+    }
 }

@@ -75,16 +75,22 @@ public class ApiTriggersAdminResource {
 
     @GET
     @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
-    @Operation(summary = "List API triggers, newest first")
+    @Operation(summary = "List API triggers, newest first", description = "Filters: tenantId, eventName, enabled, "
+            + "workflowId (the triggers a workflow deployment holds).")
     public Uni<Page<TriggerView>> list(@QueryParam("tenantId") String tenantId,
             @QueryParam("eventName") String eventName, @QueryParam("enabled") Boolean enabled,
+            @QueryParam("workflowId") String workflowId,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         int size = Page.limit(limit);
         if (tenantId != null) {
             TenantScope.check(identity, tenantId);
         }
         String after = Page.decode(cursor, RunIds::isRunId);
-        return store.list(TenantScope.restriction(identity), tenantId, eventName, enabled, after, size + 1)
+        if (workflowId != null) {
+            Ownership.requireWorkflowId(workflowId);
+        }
+        return store.list(TenantScope.restriction(identity), tenantId, eventName, enabled, workflowId, after,
+                        size + 1)
                 .map(rows -> Page.of(rows.stream().map(TriggerView::of).toList(), size, TriggerView::id));
     }
 

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -215,6 +216,18 @@ public class DeploymentStore {
                 .chain(() -> tx.preparedQuery("delete from api.deployment_versions where tenant_id = $1 and "
                         + "workflow_id = $2").execute(Tuple.of(tenantId, workflowId)))
                 .replaceWithVoid());
+    }
+
+    /** How many deployments are in each state (pending, ready, deleting), within the tenants when restricted. */
+    public Uni<Map<String, Long>> countByState(Optional<Set<String>> tenants) {
+        String sql = "select state, count(*) as n from api.deployments"
+                + (tenants.isPresent() ? " where tenant_id = any($1)" : "") + " group by state";
+        Tuple args = tenants.map(t -> Tuple.of((Object) t.toArray(String[]::new))).orElse(Tuple.tuple());
+        return pool.preparedQuery(sql).execute(args).map(rows -> {
+            Map<String, Long> out = new java.util.TreeMap<>(Map.of("pending", 0L, "ready", 0L, "deleting", 0L));
+            rows.forEach(r -> out.put(r.getString("state"), r.getLong("n")));
+            return out;
+        });
     }
 
     /** Ordered by tenant and workflow id, after the cursor's {@code tenant/workflow} key when given. */

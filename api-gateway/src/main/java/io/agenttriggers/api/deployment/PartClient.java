@@ -66,6 +66,18 @@ public class PartClient {
         Uni<Answer> get(String tenantId, String workflowId);
 
         Uni<Answer> delete(String tenantId, String workflowId);
+
+        /** Whether the part's service is ready: null when it is, else why not. In process: always ready. */
+        default Uni<String> unready() {
+            return Uni.createFrom().nullItem();
+        }
+    }
+
+    /** A service's readiness, for {@code GET /api/v1/triggers/health}. */
+    @jakarta.ws.rs.Path("/q/health/ready")
+    public interface ReadinessApi {
+        @jakarta.ws.rs.GET
+        Uni<Response> ready();
     }
 
     @Inject
@@ -86,14 +98,29 @@ public class PartClient {
                     String.class).orElse(fallback);
             clients.put(part, remote(part, QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url))
                     .connectTimeout(5, TimeUnit.SECONDS).readTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .build(DeploymentPartApi.class)));
+                    .build(DeploymentPartApi.class), QuarkusRestClientBuilder.newBuilder().baseUri(URI.create(url))
+                    .connectTimeout(2, TimeUnit.SECONDS).readTimeout(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .build(ReadinessApi.class)));
         });
         clients.put("manual", manual);
         clients.put("api", api);
     }
 
-    private Part remote(String part, DeploymentPartApi api) {
+    private Part remote(String part, DeploymentPartApi api, ReadinessApi readiness) {
         return new Part() {
+            @Override
+            public Uni<String> unready() {
+                return readiness.ready().ifNoItem().after(READ_TIMEOUT).fail()
+                        .map(response -> {
+                            try (response) {
+                                return response.getStatus() == 200 ? null : part + " answered "
+                                        + response.getStatus() + " to its readiness check";
+                            }
+                        })
+                        .onFailure().recoverWithItem(e -> part + " could not be reached: "
+                                + e.getClass().getSimpleName());
+            }
+
             @Override
             public Uni<Answer> put(String tenantId, String workflowId, int version,
                     List<WorkflowDocument.PartTrigger> sent, boolean dryRun) {
@@ -193,6 +220,11 @@ public class PartClient {
 
     private String token() {
         return auth.adminToken().map(t -> "Bearer " + t).orElse(null);
+    }
+
+    /** Null when the part's service is ready, else why not. */
+    public Uni<String> unready(String part) {
+        return clients.get(part).unready();
     }
 
     /** The parts this api-gateway deploys to. */

@@ -184,9 +184,10 @@ public class TriggerStore {
     }
 
     public Uni<List<Stored>> list(Optional<Set<String>> tenants, String tenantId, String eventName, Boolean enabled,
-            String afterId, int limit) {
+            String workflowId, String afterId, int limit) {
         Query q = Query.select("select " + COLUMNS + " from api.triggers")
                 .eq("tenant_id", tenantId)
+                .eq("config->>'workflowId'", workflowId)
                 .in("tenant_id", tenants)
                 .eq("config->>'eventName'", eventName)
                 .eq("enabled", enabled)

@@ -106,16 +106,22 @@ public class EndpointResource {
 
     @GET
     @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
-    @Operation(summary = "List endpoints, newest first")
+    @Operation(summary = "List endpoints, newest first", description = "Filters: tenantId, eventName, enabled, "
+            + "workflowId (the endpoints a workflow deployment holds).")
     public Uni<Page<EndpointView>> list(@QueryParam("tenantId") String tenantId,
             @QueryParam("eventName") String eventName, @QueryParam("enabled") Boolean enabled,
+            @QueryParam("workflowId") String workflowId,
             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
         int size = Page.limit(limit);
         if (tenantId != null) {
             TenantScope.check(identity, tenantId);
         }
         String after = Page.decode(cursor, RunIds::isRunId);
-        return store.list(TenantScope.restriction(identity), tenantId, eventName, enabled, after, size + 1)
+        if (workflowId != null) {
+            Ownership.requireWorkflowId(workflowId);
+        }
+        return store.list(TenantScope.restriction(identity), tenantId, eventName, enabled, workflowId, after,
+                        size + 1)
                 .map(rows -> Page.of(rows.stream().map(e -> EndpointView.of(e, baseUrl(), null)).toList(), size,
                         EndpointView::id));
     }

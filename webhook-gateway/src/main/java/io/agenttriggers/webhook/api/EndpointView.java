@@ -19,7 +19,8 @@ import java.time.OffsetDateTime;
 public record EndpointView(String id, String url, String name, String tenantId, String eventName, AuthSpec auth,
         String secret, String secretHint, ResponseMode responseMode, Integer syncTimeoutSeconds, String focus,
         String filter, GithubFilter github, TransformSpec transform, DedupSpec dedup, RateLimitSpec rateLimit,
-        RateLimitSpec sourceIpRateLimit, boolean enabled, int version, String managedBy, OffsetDateTime previousSecretExpiresAt,
+        RateLimitSpec sourceIpRateLimit, boolean enabled, int version, String managedBy, String workflowId,
+        OffsetDateTime previousSecretExpiresAt,
         OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
     public static EndpointView of(Endpoint e, String baseUrl, String shownSecret) {
@@ -28,7 +29,7 @@ public record EndpointView(String id, String url, String name, String tenantId, 
         return new EndpointView(e.id(), baseUrl + "/webhooks/" + e.id(), s.name(), s.tenantId(), s.eventName(),
                 s.auth(), shownSecret, current == null ? null : SecretBox.hint(current), s.responseMode(),
                 s.syncTimeoutSeconds(), s.focus(), s.filter(), s.github(), s.transform(), s.dedup(), s.rateLimit(),
-                s.sourceIpRateLimit(), s.isEnabled(), e.version(), e.managedBy(),
+                s.sourceIpRateLimit(), s.isEnabled(), e.version(), e.managedBy(), s.workflowId(),
                 e.previousSecretExpiresAt(), e.createdAt(), e.updatedAt());
     }
 }

@@ -197,9 +197,10 @@ public class EndpointStore {
     }
 
     public Uni<List<Endpoint>> list(Optional<Set<String>> tenants, String tenantId, String eventName, Boolean enabled,
-            String afterId, int limit) {
+            String workflowId, String afterId, int limit) {
         Query q = Query.select("select " + COLUMNS + " from webhook.endpoints")
                 .eq("tenant_id", tenantId)
+                .eq("config->>'workflowId'", workflowId)
                 .in("tenant_id", tenants)
                 .eq("event_name", eventName)
                 .eq("enabled", enabled)
