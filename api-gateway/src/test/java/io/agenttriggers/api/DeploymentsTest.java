@@ -54,8 +54,10 @@ class DeploymentsTest {
             webhook.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl()).willReturn(aResponse()
                     .withStatus(200).withHeader("Content-Type", "application/json")
                     .withBody("{\"dryRun\":false,\"items\":[]}")));
+            // The webhook and governance parts hold nothing here (both are tested against their real services).
             return Map.of("quarkus.rest-client.cron.url", server.baseUrl(),
-                    "quarkus.rest-client.webhook.url", webhook.baseUrl());
+                    "quarkus.rest-client.webhook.url", webhook.baseUrl(),
+                    "quarkus.rest-client.governance.url", webhook.baseUrl());
         }
 
         @Override
@@ -332,10 +334,44 @@ class DeploymentsTest {
                 .body("parts.cron.status", is("DOWN"))
                 .body("parts.cron.reason", is("cron answered 503 to its readiness check"))
                 .body("parts.webhook.status", is("UP")).body("parts.manual.status", is("UP"))
+                .body("parts.governance.status", is("UP"))
                 .body("parts.api.status", is("UP"))
                 .body("deployments.ready", notNullValue());
         CronPart.server.stubFor(get(urlPathEqualTo("/q/health/ready")).willReturn(aResponse().withStatus(200)));
         given().header("Authorization", ADMIN).get("/api/v1/triggers/health").then().statusCode(200)
                 .body("parts.cron.status", is("UP"));
+    }
+
+    @Test
+    void theGovernanceBlockGoesToGovernanceAsTheWorkflowsPolicy() {
+        String tenant = tenant();
+        partAnswers(tenant, "governed", 200, applied(tenant, "governed"));
+        deploy("POST", "governed", """
+                {"tenantId": "%s", "governance": {"colour": "red", "maxRunsPerDay": "many"},
+                 "triggers": [{"name": "nightly", "type": "cron", "expression": "@daily"}]}
+                """.formatted(tenant)).statusCode(422)
+                .body("errors.field", containsInAnyOrder("$.governance.colour", "$.governance.maxRunsPerDay"));
+        deploy("POST", "governed", """
+                {"tenantId": "%s",
+                 "governance": {"rateLimit": {"limit": 60, "period": "PT1M"}, "maxRunsPerDay": 500,
+                                "maxCostPerDayUsd": 20, "timezone": "Europe/Paris", "cooldown": "PT10S"},
+                 "triggers": [{"name": "nightly", "type": "cron", "expression": "@daily"}]}
+                """.formatted(tenant)).statusCode(201)
+                .body("triggers.name", contains("nightly", "governance"))
+                .body("triggers[1].type", is("governance"));
+        CronPart.webhook.verify(putRequestedFor(urlPathEqualTo(part(tenant, "governed")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].quota.maxRunsPerDay", equalTo("500")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].quota.timezone", equalTo("Europe/Paris")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].budget.maxCostPerDayUsd", equalTo("20")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].budget.timezone", equalTo("Europe/Paris")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].rateLimit.limit", equalTo("60")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].cooldown", equalTo("PT10S"))));
+        // governance-service's field errors come back as paths into the block.
+        org.assertj.core.api.Assertions.assertThat(io.agenttriggers.api.deployment.PartClientPaths.of(
+                "triggers[0].quota.maxRunsPerDay")).isEqualTo("$.governance.maxRunsPerDay");
+        org.assertj.core.api.Assertions.assertThat(io.agenttriggers.api.deployment.PartClientPaths.of(
+                "triggers[0].budget.timezone")).isEqualTo("$.governance.timezone");
+        org.assertj.core.api.Assertions.assertThat(io.agenttriggers.api.deployment.PartClientPaths.of(
+                "triggers[0].rateLimit.period")).isEqualTo("$.governance.rateLimit.period");
     }
 }

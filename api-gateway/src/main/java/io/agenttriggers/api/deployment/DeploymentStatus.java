@@ -57,7 +57,7 @@ public record DeploymentStatus(String workflowId, String tenantId, String state,
         List<TriggerStatus> triggers = new ArrayList<>();
         if (desired != null) {
             for (String[] t : desired.triggers()) {
-                String part = WorkflowDocument.PARTS.get(t[1]);
+                String part = WorkflowDocument.partOf(t[1]);
                 JsonNode c = d.parts().path(part);
                 Condition condition;
                 if ("deleting".equals(d.state())) {

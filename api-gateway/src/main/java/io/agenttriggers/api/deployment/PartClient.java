@@ -38,7 +38,8 @@ public class PartClient {
     /** How long a status read waits for a service's view of its part (the status answers without it after). */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
     private static final Map<String, String> DEFAULT_URLS = new java.util.TreeMap<>(Map.of(
-            "cron", "http://127.0.0.1:8082", "webhook", "http://127.0.0.1:8081"));
+            "cron", "http://127.0.0.1:8082", "webhook", "http://127.0.0.1:8081",
+            "governance", "http://127.0.0.1:8084"));
     private static final Pattern TRIGGER_FIELD = Pattern.compile("triggers\\[(\\d{1,4})](.*)");
 
     /** What a service answered for its part. */
@@ -211,11 +212,16 @@ public class PartClient {
         Matcher m = TRIGGER_FIELD.matcher(field);
         if (m.matches()) {
             int i = Integer.parseInt(m.group(1));
+            if (i < sent.size() && sent.get(i).index() == WorkflowDocument.PartTrigger.GOVERNANCE) {
+                String rest = m.group(2).startsWith(".") ? m.group(2).substring(1) : m.group(2);
+                return WorkflowDocument.governancePath(rest);
+            }
             if (i < sent.size()) {
                 return "$.triggers[" + sent.get(i).index() + "]" + m.group(2);
             }
         }
-        return "$.triggers";
+        return sent.size() == 1 && sent.get(0).index() == WorkflowDocument.PartTrigger.GOVERNANCE ? "$.governance"
+                : "$.triggers";
     }
 
     private String token() {

@@ -92,11 +92,7 @@ public final class WorkflowDocument {
             errors.add(new FieldError("$.description", "must be text of at most 2000 characters"));
         }
         dispatch(doc.get("dispatch"), errors);
-        JsonNode governance = doc.get("governance");
-        if (governance != null && !governance.isNull()) {
-            errors.add(new FieldError("$.governance", "is not deployable yet: set limits on the triggers "
-                    + "(a schedule's governance block) or as policies in governance-service"));
-        }
+        governance(doc.get("governance"), errors);
         JsonNode triggers = doc.get("triggers");
         if (triggers == null || !triggers.isArray()) {
             errors.add(new FieldError("$.triggers", "is required: a list of triggers"));
@@ -137,6 +133,98 @@ public final class WorkflowDocument {
         return new WorkflowDocument(doc);
     }
 
+    /** The governance block's fields, and the policy field each becomes. */
+    private static final Map<String, String> GOVERNANCE = Map.of("rateLimit", "rateLimit", "maxRunsPerDay",
+            "quota.maxRunsPerDay", "maxCostPerDayUsd", "budget.maxCostPerDayUsd", "timezone", "quota.timezone",
+            "cooldown", "cooldown", "concurrency", "concurrency.max", "circuitBreaker", "circuitBreaker");
+
+    private static void governance(JsonNode block, List<FieldError> errors) {
+        if (block == null || block.isNull()) {
+            return;
+        }
+        if (!block.isObject()) {
+            errors.add(new FieldError("$.governance", "must be an object"));
+            return;
+        }
+        block.fieldNames().forEachRemaining(f -> {
+            if (!GOVERNANCE.containsKey(f)) {
+                errors.add(new FieldError("$.governance." + f, "is not a field of a governance block (" 
+                        + String.join(", ", new java.util.TreeSet<>(GOVERNANCE.keySet())) + ")"));
+            }
+        });
+        for (String object : List.of("rateLimit", "circuitBreaker")) {
+            if (block.has(object) && !block.get(object).isObject()) {
+                errors.add(new FieldError("$.governance." + object, "must be an object"));
+            }
+        }
+        for (String number : List.of("maxRunsPerDay", "maxCostPerDayUsd", "concurrency")) {
+            if (block.has(number) && !block.get(number).isNumber()) {
+                errors.add(new FieldError("$.governance." + number, "must be a number"));
+            }
+        }
+        for (String text : List.of("timezone", "cooldown")) {
+            if (block.has(text) && !block.get(text).isTextual()) {
+                errors.add(new FieldError("$.governance." + text, "must be text"));
+            }
+        }
+    }
+
+    /**
+     * The governance block as the workflow's policy (governance-service names it and gives it the workflow's
+     * match; limits are the workflow's as a whole).
+     */
+    private static ObjectNode policy(JsonNode block) {
+        ObjectNode policy = EventJson.MAPPER.createObjectNode();
+        if (block.has("rateLimit")) {
+            policy.set("rateLimit", block.get("rateLimit"));
+        }
+        if (block.has("maxRunsPerDay")) {
+            policy.putObject("quota").set("maxRunsPerDay", block.get("maxRunsPerDay"));
+        }
+        if (block.has("maxCostPerDayUsd")) {
+            policy.putObject("budget").set("maxCostPerDayUsd", block.get("maxCostPerDayUsd"));
+        }
+        if (block.has("timezone")) {
+            // The calendar day of both the quota and the budget.
+            for (String day : List.of("quota", "budget")) {
+                if (policy.has(day)) {
+                    ((ObjectNode) policy.get(day)).set("timezone", block.get("timezone"));
+                }
+            }
+        }
+        if (block.has("cooldown")) {
+            policy.set("cooldown", block.get("cooldown"));
+        }
+        if (block.has("concurrency")) {
+            policy.putObject("concurrency").set("max", block.get("concurrency"));
+        }
+        if (block.has("circuitBreaker")) {
+            policy.set("circuitBreaker", block.get("circuitBreaker"));
+        }
+        return policy;
+    }
+
+    /** A governance-service field of the block's policy as a path into the document's block. */
+    static String governancePath(String policyField) {
+        if (policyField.endsWith(".timezone")) {
+            return "$.governance.timezone";
+        }
+        for (Map.Entry<String, String> e : GOVERNANCE.entrySet()) {
+            if (policyField.equals(e.getValue()) || policyField.startsWith(e.getValue() + ".")) {
+                return "$.governance." + e.getKey() + policyField.substring(e.getValue().length());
+            }
+        }
+        return "$.governance";
+    }
+
+    /** The part a trigger type goes to; {@code governance} for the document's governance block. */
+    public static String partOf(String type) {
+        return GOVERNANCE_PART.equals(type) ? GOVERNANCE_PART : PARTS.get(type);
+    }
+
+    /** The part (and status entry) of the document's governance block. */
+    public static final String GOVERNANCE_PART = "governance";
+
     private static void dispatch(JsonNode dispatch, List<FieldError> errors) {
         if (dispatch == null || dispatch.isNull()) {
             return;
@@ -172,8 +260,12 @@ public final class WorkflowDocument {
         return EventJson.MAPPER.convertValue(copy, DispatchOptions.class);
     }
 
-    /** A trigger of a part, with the index it has in the document (to map the service's errors back). */
+    /**
+     * A trigger of a part, with the index it has in the document (to map the service's errors back); the
+     * governance block's policy has index {@link #GOVERNANCE}.
+     */
     public record PartTrigger(int index, String name, ObjectNode spec) {
+        public static final int GOVERNANCE = -1;
     }
 
     /**
@@ -208,6 +300,12 @@ public final class WorkflowDocument {
             }
             out.get(part).add(new PartTrigger(i, spec.path("name").asText(), spec));
         }
+        List<PartTrigger> governance = new ArrayList<>();
+        JsonNode block = json.get("governance");
+        if (block != null && block.isObject()) {
+            governance.add(new PartTrigger(PartTrigger.GOVERNANCE, GOVERNANCE_PART, policy(block)));
+        }
+        out.put(GOVERNANCE_PART, governance);
         return out;
     }
 
@@ -235,6 +333,9 @@ public final class WorkflowDocument {
     public List<String[]> triggers() {
         List<String[]> out = new ArrayList<>();
         json.path("triggers").forEach(t -> out.add(new String[] { t.path("name").asText(), t.path("type").asText() }));
+        if (json.path("governance").isObject()) {
+            out.add(new String[] { GOVERNANCE_PART, GOVERNANCE_PART });
+        }
         return out;
     }
 }

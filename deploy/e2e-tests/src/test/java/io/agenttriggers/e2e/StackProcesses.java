@@ -150,6 +150,9 @@ final class StackProcesses {
                 if (ports.containsKey("webhook-gateway")) {
                     p.put("quarkus.rest-client.webhook.url", url("webhook-gateway"));
                 }
+                if (ports.containsKey("governance-service")) {
+                    p.put("quarkus.rest-client.governance.url", url("governance-service"));
+                }
             }
             case "cron-service" -> {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));

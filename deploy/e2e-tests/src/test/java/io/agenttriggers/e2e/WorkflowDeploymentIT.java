@@ -53,6 +53,7 @@ class WorkflowDeploymentIT {
                 tenantId: %s
                 description: Review invoices as they arrive
                 dispatch: {focus: finance, maxAttempts: 3}
+                governance: {rateLimit: {limit: 600, period: PT1M}, maxRunsPerDay: 100000}
                 triggers:
                   - {name: tick, type: cron, expression: "%s", timezone: Europe/Paris}
                   - {name: approve, type: manual, roles: [admin, operator]}
@@ -119,6 +120,8 @@ class WorkflowDeploymentIT {
                 .body("state", is("Ready")).body("desiredVersion", is(1)).body("triggers[0].condition.type", is("Ready"))
                 .body("triggers[1].condition.type", is("Ready")).body("triggers[2].condition.type", is("Ready"))
                 .body("triggers[3].condition.type", is("Ready"))
+                .body("triggers.find { it.name == 'governance' }.condition.type", is("Ready"))
+                .body("triggers.find { it.name == 'governance' }.observed.policy", is("workflow-" + WORKFLOW))
                 .body("triggers[2].observed.workflowUrl", notNullValue())
                 .extract().path("secrets.inbox");
         assertThat(secret).as("the webhook's secret, shown once").isNotBlank();
@@ -161,7 +164,7 @@ class WorkflowDeploymentIT {
         // A new version changes the schedule in place (same id) and removes the API trigger; direct edits of the
         // schedule are refused.
         deploy("PUT", document("0 0 3 * * *")).statusCode(200).body("desiredVersion", is(2))
-                .body("observedVersion", is(2)).body("triggers", hasSize(3));
+                .body("observedVersion", is(2)).body("triggers", hasSize(4));
         Awaitility.await("the API trigger's route goes").atMost(10, TimeUnit.SECONDS)
                 .until(() -> api("inv-5").statusCode() == 404);
         assertThat(schedules()).singleElement().satisfies(s -> {
@@ -211,6 +214,9 @@ class WorkflowDeploymentIT {
                 .delete("/api/v1/deployment/workflows/" + WORKFLOW + "/undeploy").then().statusCode(200)
                 .body("state", is("Removed"));
         assertThat(schedules()).isEmpty();
+        given().baseUri(STACK.url("governance-service")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
+                .get("/api/v1/policies").then().statusCode(200)
+                .body("items.findAll { it.managedBy == 'deployment' }", hasSize(0));
         webhook(secret, "{\"invoice\":\"inv-8\"}").then().statusCode(404);
         Awaitility.await("the API trigger's route goes").atMost(10, TimeUnit.SECONDS)
                 .until(() -> api("inv-9").statusCode() == 404);

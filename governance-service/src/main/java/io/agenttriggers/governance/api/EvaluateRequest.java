@@ -10,5 +10,5 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record EvaluateRequest(String tenantId, String triggerType, String eventName, String source, String focus,
-        String dedupKey, JsonNode payload, Map<String, String> headers) {
+        String dedupKey, JsonNode payload, Map<String, String> headers, String workflowId) {
 }

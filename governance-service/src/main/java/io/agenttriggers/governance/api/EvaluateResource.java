@@ -104,6 +104,9 @@ public class EvaluateResource {
             if (r.dedupKey() != null) {
                 b.dedupKey(r.dedupKey());
             }
+            if (r.workflowId() != null) {
+                b.workflowId(r.workflowId());
+            }
             return b.build();
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ProblemException(422, "invalid_event", "Invalid event", e.getMessage());

@@ -9,6 +9,8 @@ import io.agenttriggers.common.security.Roles;
 import io.agenttriggers.common.security.TenantScope;
 import io.agenttriggers.governance.domain.Policy;
 import io.agenttriggers.governance.domain.PolicySpec;
+import io.agenttriggers.governance.persistence.PolicyDeployments;
+import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.governance.persistence.PolicyCache;
 import io.agenttriggers.governance.persistence.PolicyStore;
 import io.quarkus.security.ForbiddenException;
@@ -191,6 +193,8 @@ public class PoliciesResource {
             throw new ProblemException(409, "managed_by_file", "Conflict", "Policy " + p.spec().name()
                     + " is managed by the declarative policies file; change it there");
         }
+        Ownership.requireApiManaged(p.managedBy(), "Policy " + p.spec().name(),
+                PolicyDeployments.workflowOf(p.spec().name()));
     }
 
     private static ProblemException nameTaken(PolicySpec spec) {

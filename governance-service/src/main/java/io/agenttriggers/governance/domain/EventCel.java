@@ -53,6 +53,7 @@ public final class EventCel {
         e.put("source", event.source());
         e.put("focus", event.focus() == null ? "" : event.focus());
         e.put("dedupKey", event.dedupKey() == null ? "" : event.dedupKey());
+        e.put("workflowId", event.workflowId() == null ? "" : event.workflowId());
         e.put("time", event.time() == null ? "" : event.time().toString());
         e.put("payload", toJava(event.data() == null ? null : event.data().payload()));
         Map<String, Object> headers = new LinkedHashMap<>();
