@@ -374,4 +374,48 @@ class DeploymentsTest {
         org.assertj.core.api.Assertions.assertThat(io.agenttriggers.api.deployment.PartClientPaths.of(
                 "triggers[0].rateLimit.period")).isEqualTo("$.governance.rateLimit.period");
     }
+
+    @Test
+    void aPartThatHoldsNothingOfTheWorkflowIsNotAskedSoItsOutageCostsNothing() {
+        String tenant = tenant();
+        partAnswers(tenant, "solo", 200, applied(tenant, "solo"));
+        CronPart.webhook.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathEqualTo(part(tenant, "solo")))
+                .willReturn(aResponse().withStatus(503)));
+        // No webhook trigger, webhook-gateway down: the workflow is Ready all the same.
+        deploy("POST", "solo", document(tenant, "@daily")).statusCode(201).body("state", is("Ready"));
+        CronPart.webhook.verify(0, putRequestedFor(urlPathEqualTo(part(tenant, "solo"))));
+
+        // A version with a webhook waits for webhook-gateway ...
+        String withWebhook = """
+                {"tenantId": "%s",
+                 "triggers": [{"name": "nightly", "type": "cron", "expression": "@daily"},
+                              {"name": "inbox", "type": "webhook", "auth": {"type": "none"}}]}
+                """.formatted(tenant);
+        deploy("PUT", "solo", withWebhook).statusCode(202).body("state", is("Pending"));
+        CronPart.webhook.stubFor(put(urlPathEqualTo(part(tenant, "solo"))).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"dryRun\":false,\"items\":[{\"name\":"
+                        + "\"inbox\",\"id\":\"0190b3c4-1a2b-7c3d-8e4f-5a6b7c8d9e01\",\"action\":\"created\"}]}")));
+        Awaitility.await("the reconciler brings the webhook part").atMost(30, TimeUnit.SECONDS)
+                .pollInterval(500, TimeUnit.MILLISECONDS)
+                .until(() -> "Ready".equals(status(tenant, "solo").extract().path("state")));
+        // ... and once it holds one, a version without it is sent there so that it goes.
+        CronPart.webhook.resetRequests();
+        CronPart.webhook.stubFor(put(urlPathEqualTo(part(tenant, "solo"))).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"dryRun\":false,\"items\":[{\"name\":"
+                        + "\"inbox\",\"id\":\"0190b3c4-1a2b-7c3d-8e4f-5a6b7c8d9e01\",\"action\":\"deleted\"}]}")));
+        deploy("PUT", "solo", document(tenant, "@daily")).statusCode(200);
+        CronPart.webhook.verify(1, putRequestedFor(urlPathEqualTo(part(tenant, "solo")))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("\"triggers\":[]")));
+        // Now it holds nothing again: its outage no longer matters.
+        CronPart.webhook.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(urlPathEqualTo(part(tenant, "solo")))
+                .willReturn(aResponse().withStatus(503)));
+        deploy("PUT", "solo", document(tenant, "@hourly")).statusCode(200);
+        // Undeploy asks only the parts that hold something (cron), so it completes.
+        CronPart.server.stubFor(delete(urlPathEqualTo(part(tenant, "solo"))).willReturn(aResponse()
+                .withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"dryRun\":false,\"items\":[]}")));
+        given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
+                .delete("/api/v1/deployment/workflows/solo/undeploy").then().statusCode(200)
+                .body("state", is("Removed"));
+    }
 }

@@ -95,10 +95,22 @@ public class DeploymentController {
                         .map(v -> WorkflowDocument.of(v.orElseThrow().document()).parts());
         return desired.chain(partsOf -> {
             Map<String, PartClient.Answer> answers = new LinkedHashMap<>();
-            return Multi.createFrom().iterable(partsOf.entrySet())
+            List<Map.Entry<String, List<WorkflowDocument.PartTrigger>>> asked = partsOf.entrySet().stream()
+                    .filter(e -> !e.getValue().isEmpty() || !knownEmpty(d, e.getKey())).toList();
+            // Before a part is sent triggers, its count is forgotten: whatever happens next (a crash, a newer
+            // version, a refusal), it is asked again until an answer says what it holds.
+            ObjectNode unknown = EventJson.MAPPER.createObjectNode();
+            asked.stream().filter(e -> !e.getValue().isEmpty() && d.parts().path(e.getKey()).has(HOLDS))
+                    .forEach(e -> unknown.set(e.getKey(), ((ObjectNode) d.parts().get(e.getKey())).deepCopy()
+                            .without(HOLDS)));
+            asked.stream().filter(e -> !e.getValue().isEmpty() && !d.parts().has(e.getKey()))
+                    .forEach(e -> unknown.putObject(e.getKey()));
+            Uni<Void> forget = unknown.isEmpty() ? Uni.createFrom().voidItem()
+                    : store.mergeParts(d.tenantId(), d.workflowId(), unknown);
+            return forget.chain(() -> Multi.createFrom().iterable(asked)
                     .onItem().transformToUniAndConcatenate(e -> parts.put(e.getKey(), d.tenantId(), d.workflowId(),
                             d.version(), e.getValue(), false).invoke(a -> answers.put(e.getKey(), a)))
-                    .collect().asList()
+                    .collect().asList())
                     .chain(ignored -> settle(d, answers));
         });
     }
@@ -113,9 +125,13 @@ public class DeploymentController {
             JsonNode before = d.parts().path(e.getKey());
             ObjectNode c = conditions.putObject(e.getKey());
             String condition;
-            if (e.getValue() instanceof PartClient.Applied) {
+            if (e.getValue() instanceof PartClient.Applied applied) {
                 condition = "Ready";
                 c.put("version", d.version());
+                // Refused and unreachable parts record no count: they may hold what they took before (a second
+                // trigger's route was taken after the first was created), so they are asked again.
+                c.put(HOLDS, applied.result().items().stream()
+                        .filter(i -> i.action() != PartResult.Action.deleted).count());
             } else if (e.getValue() instanceof PartClient.Refused r) {
                 condition = "Failed";
                 c.put("reason", r.detail());
@@ -163,7 +179,7 @@ public class DeploymentController {
 
     private Uni<Outcome> remove(Deployment d) {
         Map<String, PartClient.Answer> answers = new LinkedHashMap<>();
-        return Multi.createFrom().iterable(parts.parts())
+        return Multi.createFrom().iterable(parts.parts().stream().filter(p -> !knownEmpty(d, p)).toList())
                 .onItem().transformToUniAndConcatenate(part -> parts.delete(part, d.tenantId(), d.workflowId())
                         .invoke(a -> answers.put(part, a)))
                 .collect().asList()
@@ -177,6 +193,19 @@ public class DeploymentController {
                             .chain(() -> store.find(d.tenantId(), d.workflowId()))
                             .map(now -> new Outcome(Result.PENDING, now.orElse(null), null));
                 });
+    }
+
+    /** How many triggers a part held of the workflow at its last answer (absent: not known). */
+    static final String HOLDS = "holds";
+
+    /**
+     * Whether the part is known to hold nothing of the workflow: it has never been sent a trigger of it, or its last
+     * answer held none. Such a part is not asked to stay empty, so a workflow without webhooks neither waits for
+     * the webhook-gateway nor goes Pending while it is down.
+     */
+    static boolean knownEmpty(Deployment d, String part) {
+        JsonNode c = d.parts().get(part);
+        return c == null || c.path(HOLDS).asInt(-1) == 0;
     }
 
     private Map<String, List<WorkflowDocument.PartTrigger>> empty() {

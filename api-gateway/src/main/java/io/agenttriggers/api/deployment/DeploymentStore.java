@@ -186,6 +186,13 @@ public class DeploymentStore {
                         : outcome(tx, tenantId, workflowId, version, "applied").replaceWith(true)));
     }
 
+    /** Replaces the named parts' entries (the lease holder's, before it sends them triggers). */
+    public Uni<Void> mergeParts(String tenantId, String workflowId, ObjectNode entries) {
+        return pool.preparedQuery("update api.deployments set parts = parts || cast(cast($3 as text) as jsonb) "
+                        + "where tenant_id = $1 and workflow_id = $2")
+                .execute(Tuple.of(tenantId, workflowId, entries.toString())).replaceWithVoid();
+    }
+
     /**
      * A part refused {@code version}: it is recorded as refused and the desired version goes back to the one in force
      * (or to none), which the parts are brought back to. Answers the deployment as it is now.
