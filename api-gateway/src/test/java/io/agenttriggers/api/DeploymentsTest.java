@@ -54,10 +54,11 @@ class DeploymentsTest {
             webhook.stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(anyUrl()).willReturn(aResponse()
                     .withStatus(200).withHeader("Content-Type", "application/json")
                     .withBody("{\"dryRun\":false,\"items\":[]}")));
-            // The webhook and governance parts hold nothing here (both are tested against their real services).
+            // The webhook, governance and queue parts hold nothing here (both are tested against their real services).
             return Map.of("quarkus.rest-client.cron.url", server.baseUrl(),
                     "quarkus.rest-client.webhook.url", webhook.baseUrl(),
-                    "quarkus.rest-client.governance.url", webhook.baseUrl());
+                    "quarkus.rest-client.governance.url", webhook.baseUrl(),
+                    "quarkus.rest-client.queue.url", webhook.baseUrl());
         }
 
         @Override
@@ -124,7 +125,7 @@ class DeploymentsTest {
                               {"type": "sundial"}, {"name": "x", "type": "cron", "tenantId": "other"}]}
                 """.formatted(tenant))
                 .statusCode(422).body("code", is("invalid_deployment"))
-                .body("errors.field", containsInAnyOrder("$.colour", "$.triggers[0].type", "$.triggers[1].name",
+                .body("errors.field", containsInAnyOrder("$.colour", "$.triggers[0]", "$.triggers[1].name",
                         "$.triggers[2].name", "$.triggers[2].type", "$.triggers[3].tenantId"));
         deploy("POST", "bad id!", document(tenant, "@daily")).statusCode(400).body("code", is("invalid_workflow_id"));
         given().header("Authorization", ADMIN).contentType("application/yaml")
@@ -417,5 +418,35 @@ class DeploymentsTest {
         given().header("Authorization", ADMIN).queryParam("tenantId", tenant)
                 .delete("/api/v1/deployment/workflows/solo/undeploy").then().statusCode(200)
                 .body("state", is("Removed"));
+    }
+
+    @Test
+    void queueAndEmailTriggersGoToTheQueueConsumerAsItsSources() {
+        String tenant = tenant();
+        CronPart.webhook.stubFor(put(urlPathEqualTo(part(tenant, "streams"))).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"dryRun\":false,\"items\":["
+                        + "{\"name\":\"stream\",\"id\":\"" + tenant + ":streams:stream\",\"action\":\"created\"},"
+                        + "{\"name\":\"mail\",\"id\":\"" + tenant + ":streams:mail\",\"action\":\"created\"}]}")));
+        deploy("POST", "streams", """
+                {"tenantId": "%s", "dispatch": {"focus": "finance", "maxAttempts": 3},
+                 "triggers": [{"name": "stream", "type": "queue", "kafka": {"topic": "%s.invoices"}},
+                              {"name": "mail", "type": "email",
+                               "imap": {"host": "imap.example.com", "username": "inbox", "password": "secret:mailbox"}}]}
+                """.formatted(tenant, tenant)).statusCode(201).body("state", is("Ready"))
+                .body("triggers.type", contains("queue", "email"));
+        // Each as the queue-consumer's source: its type the broker, the document's defaults as fixed values.
+        CronPart.webhook.verify(putRequestedFor(urlPathEqualTo(part(tenant, "streams")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].type", equalTo("kafka")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].eventName", equalTo("streams")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].focus", equalTo("finance")))
+                .withRequestBody(matchingJsonPath("$.triggers[0].options.maxAttempts", equalTo("3")))
+                .withRequestBody(matchingJsonPath("$.triggers[1].type", equalTo("imap")))
+                .withRequestBody(matchingJsonPath("$.triggers[1].imap.password", equalTo("secret:mailbox"))));
+        deploy("PUT", "streams", """
+                {"tenantId": "%s",
+                 "triggers": [{"name": "s", "type": "queue", "kafka": {"topic": "a"}, "amqp": {"address": "b"}},
+                              {"name": "t", "type": "queue"}, {"name": "m", "type": "email"}]}
+                """.formatted(tenant)).statusCode(422)
+                .body("errors.field", containsInAnyOrder("$.triggers[0]", "$.triggers[1]", "$.triggers[2].imap"));
     }
 }

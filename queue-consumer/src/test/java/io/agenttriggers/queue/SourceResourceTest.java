@@ -21,7 +21,8 @@ class SourceResourceTest {
 
     @Test
     void listsEveryDeclaredSourceByName() {
-        given().header("Authorization", "Bearer test-viewer").get("/api/v1/sources").then().statusCode(200)
+        given().header("Authorization", "Bearer test-viewer").queryParam("origin", "declared").get("/api/v1/sources")
+                .then().statusCode(200)
                 .body("items.name", contains("amqp-team", "amqp-wrong", "imap-invoices", "imap-support", "imap-wrong",
                         "kafka-team", "sqs-team"))
                 .body("nextCursor", nullValue())
@@ -35,13 +36,16 @@ class SourceResourceTest {
 
     @Test
     void pagesWithACursor() {
-        String cursor = given().header("Authorization", ADMIN).queryParam("limit", 4).get("/api/v1/sources").then()
+        String cursor = given().header("Authorization", ADMIN).queryParam("origin", "declared").queryParam("limit", 4)
+                .get("/api/v1/sources").then()
                 .statusCode(200).body("items.name", contains("amqp-team", "amqp-wrong", "imap-invoices", "imap-support"))
                 .extract().path("nextCursor");
-        given().header("Authorization", ADMIN).queryParam("limit", 4).queryParam("cursor", cursor)
+        given().header("Authorization", ADMIN).queryParam("origin", "declared").queryParam("limit", 4)
+                .queryParam("cursor", cursor)
                 .get("/api/v1/sources").then().statusCode(200)
                 .body("items.name", contains("imap-wrong", "kafka-team", "sqs-team")).body("nextCursor", nullValue());
-        given().header("Authorization", ADMIN).queryParam("type", "imap").get("/api/v1/sources").then()
+        given().header("Authorization", ADMIN).queryParam("origin", "declared").queryParam("type", "imap")
+                .get("/api/v1/sources").then()
                 .body("items.name", contains("imap-invoices", "imap-support", "imap-wrong"));
     }
 

@@ -39,7 +39,7 @@ public class PartClient {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
     private static final Map<String, String> DEFAULT_URLS = new java.util.TreeMap<>(Map.of(
             "cron", "http://127.0.0.1:8082", "webhook", "http://127.0.0.1:8081",
-            "governance", "http://127.0.0.1:8084"));
+            "governance", "http://127.0.0.1:8084", "queue", "http://127.0.0.1:8083"));
     private static final Pattern TRIGGER_FIELD = Pattern.compile("triggers\\[(\\d{1,4})](.*)");
 
     /** What a service answered for its part. */

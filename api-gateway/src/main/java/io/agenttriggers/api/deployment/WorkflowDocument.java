@@ -30,14 +30,15 @@ public final class WorkflowDocument {
             "governance", "triggers");
     /** Trigger types this release deploys, and the service part each goes to. */
     static final Map<String, String> PARTS = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(
-            Map.of("cron", "cron", "manual", "manual", "webhook", "webhook", "github", "webhook", "api", "api")));
+            Map.of("cron", "cron", "manual", "manual", "webhook", "webhook", "github", "webhook", "api", "api",
+                    "queue", "queue", "email", "queue")));
     /** Parts whose triggers take the document's dispatch options ({@code options}). */
-    private static final Set<String> TAKE_OPTIONS = Set.of("cron", "manual", "api");
+    private static final Set<String> TAKE_OPTIONS = Set.of("cron", "manual", "api", "queue");
+    /** The broker block a {@code queue} trigger has exactly one of; it is the queue-consumer source's type. */
+    private static final List<String> QUEUE_BLOCKS = List.of("kafka", "amqp", "sqs");
     /** A {@code github} trigger's fields that are the webhook endpoint's {@code github} filter. */
     private static final Set<String> GITHUB_FILTER = Set.of("events", "actions", "repositories", "branches", "paths",
             "authors");
-    /** Trigger types the services have that deployments do not take yet. */
-    static final Set<String> NOT_YET = Set.of("queue", "email");
 
     private final ObjectNode json;
 
@@ -118,11 +119,14 @@ public final class WorkflowDocument {
                         + "workflow"));
             }
             String type = t.path("type").asText("");
-            if (NOT_YET.contains(type)) {
-                errors.add(new FieldError(at + ".type", type + " triggers are not deployable yet; this release "
-                        + "deploys " + String.join(", ", PARTS.keySet())));
-            } else if (!PARTS.containsKey(type)) {
+            if (!PARTS.containsKey(type)) {
                 errors.add(new FieldError(at + ".type", "is required: one of " + String.join(", ", PARTS.keySet())));
+            } else if (type.equals("queue")
+                    && QUEUE_BLOCKS.stream().filter(b -> t.path(b).isObject()).count() != 1) {
+                errors.add(new FieldError(at, "a queue trigger has exactly one of " + String.join(", ", QUEUE_BLOCKS)
+                        + " (the broker it reads)"));
+            } else if (type.equals("email") && !t.path("imap").isObject()) {
+                errors.add(new FieldError(at + ".imap", "is required: the mailbox an email trigger polls"));
             }
             for (String owned : List.of("tenantId", "workflowId")) {
                 if (t.has(owned)) {
@@ -285,6 +289,9 @@ public final class WorkflowDocument {
             if (type.equals("github")) {
                 github(spec);
             }
+            if (part.equals("queue")) {
+                source(type, spec);
+            }
             if (!spec.hasNonNull("eventName")) {
                 spec.put("eventName", workflowId());
             }
@@ -327,6 +334,15 @@ public final class WorkflowDocument {
         if (!spec.has("auth")) {
             spec.putObject("auth").put("type", "github");
         }
+    }
+
+    /**
+     * A {@code queue} or {@code email} trigger as the queue-consumer source it is: its type is the broker block it
+     * has ({@code email} is {@code imap}). A plain event name or focus is a fixed value there too.
+     */
+    private static void source(String type, ObjectNode spec) {
+        spec.put("type", type.equals("email") ? "imap"
+                : QUEUE_BLOCKS.stream().filter(b -> spec.path(b).isObject()).findFirst().orElse(null));
     }
 
     /** The trigger's type and name by document index, for status views. */

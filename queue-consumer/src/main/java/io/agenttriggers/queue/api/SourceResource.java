@@ -41,14 +41,22 @@ public class SourceResource {
     @RolesAllowed(Roles.VIEWER)
     @Operation(summary = "List the sources", description = "By name; state (starting, running, reconnecting, "
             + "stopped, disabled), paused, backlog where the broker tells (Kafka lag, SQS visible messages, unread "
-            + "mail), counters since this replica started.")
-    public Page<SourceView> list(@QueryParam("type") String type, @QueryParam("limit") Integer limit,
+            + "mail), counters since this replica started. origin=declared lists the sources of configuration, "
+            + "origin=deployed those of workflow deployments (named tenant:workflow:trigger); workflowId= one "
+            + "workflow's.")
+    public Page<SourceView> list(@QueryParam("type") String type, @QueryParam("origin") String origin,
+            @QueryParam("workflowId") String workflowId, @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor) {
         int size = Page.limit(limit);
         String after = Page.decode(cursor, c -> true);
+        if (origin != null && !origin.equals("declared") && !origin.equals("deployed")) {
+            throw ProblemException.badRequest("invalid_origin", "origin is declared or deployed");
+        }
         List<SourceView> rows = manager.runners().stream()
                 .filter(this::visible)
                 .filter(r -> type == null || r.spec().type().name().equalsIgnoreCase(type))
+                .filter(r -> origin == null || r.spec().deployed() == origin.equals("deployed"))
+                .filter(r -> workflowId == null || workflowId.equals(r.spec().workflowId()))
                 .filter(r -> after == null || r.spec().name().compareTo(after) > 0)
                 .limit(size + 1L)
                 .map(r -> SourceView.of(r, false))

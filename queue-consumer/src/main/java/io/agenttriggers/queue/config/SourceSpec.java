@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * One source as declared (application config under {@code triggers.queue.sources.<name>.*}, or an entry of
- * the sources file). Fields are nullable as written; the {@code *OrDefault} accessors give the effective values and
+ * the sources file, or a trigger of a workflow deployment, which sets {@code workflowId}). Fields are nullable as
+ * written; the {@code *OrDefault} accessors give the effective values and
  * {@link SourceValidator} says what is wrong. Credentials are {@link Secret}s, so {@code toString()} never shows them.
  */
 public record SourceSpec(
@@ -30,7 +31,8 @@ public record SourceSpec(
         Kafka kafka,
         Amqp amqp,
         Sqs sqs,
-        Imap imap) {
+        Imap imap,
+        String workflowId) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
     public static final int MAX_MESSAGE_BYTES_LIMIT = 16 * 1024 * 1024;
@@ -137,6 +139,11 @@ public record SourceSpec(
             case IMAP -> "Dead-Letter";
             case SQS -> null;
         };
+    }
+
+    /** Whether a workflow deployment made it (its name is {@code tenant:workflow:trigger}), not configuration. */
+    public boolean deployed() {
+        return name != null && name.indexOf(':') >= 0;
     }
 
     /** The CloudEvent source of its events. */

@@ -101,6 +101,7 @@ public final class EnvelopeBuilder {
                     .time(message.receivedAt().atOffset(ZoneOffset.UTC))
                     .dedupKey(dedupKey)
                     .focus(focus)
+                    .workflowId(spec.workflowId())
                     .data(new TriggerData(payload, headers, spec.options()))
                     .build();
             return new Built(event, extracted);

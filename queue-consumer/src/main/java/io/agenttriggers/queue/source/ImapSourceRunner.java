@@ -50,12 +50,43 @@ public final class ImapSourceRunner extends SourceRunner {
     /** Longest text body carried in the payload; the rest is cut (and {@code textTruncated} set). */
     static final int MAX_TEXT = 64 * 1024;
 
+    /** Whether this replica may poll the mailbox now (holds its lease for {@code ttl}). */
+    @FunctionalInterface
+    public interface Lease {
+        boolean hold(String source, Duration ttl);
+
+        default void release(String source) {
+        }
+    }
+
+    /** Refuses the mailbox's host right before a connection (a name can resolve anywhere); throws to refuse. */
+    @FunctionalInterface
+    public interface HostCheck {
+        void check(String host) throws MessagingException;
+    }
+
+    private final Lease lease;
+    private final HostCheck hostCheck;
+    private final Duration leaseDuration;
     private Thread thread;
     private volatile long stopDeadline = Long.MAX_VALUE;
 
     public ImapSourceRunner(SourceSpec spec, SourceStats stats, InboundPublisher publisher,
             ScheduledExecutorService scheduler) {
+        this(spec, stats, publisher, scheduler, (source, ttl) -> true, host -> { }, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param lease         polled only while this replica holds the mailbox's lease
+     * @param minLease      the lease lasts at least this, and at least three poll intervals
+     */
+    public ImapSourceRunner(SourceSpec spec, SourceStats stats, InboundPublisher publisher,
+            ScheduledExecutorService scheduler, Lease lease, HostCheck hostCheck, Duration minLease) {
         super(spec, stats, publisher, scheduler);
+        this.lease = lease;
+        this.hostCheck = hostCheck;
+        Duration three = pollInterval().multipliedBy(3);
+        this.leaseDuration = three.compareTo(minLease) > 0 ? three : minLease;
     }
 
     private boolean ssl() {
@@ -90,6 +121,12 @@ public final class ImapSourceRunner extends SourceRunner {
     private void run() {
         int failures = 0;
         while (!stopping) {
+            if (!paused && !lease.hold(spec.name(), leaseDuration)) {
+                // Another replica polls this mailbox (or the lease cannot be read): stand by, and ask again.
+                state = State.STANDBY;
+                sleepUntil(System.currentTimeMillis() + Math.min(pollInterval().toMillis(), 5_000));
+                continue;
+            }
             if (!paused) {
                 try {
                     pollOnce();
@@ -125,6 +162,7 @@ public final class ImapSourceRunner extends SourceRunner {
 
     void pollOnce() throws MessagingException {
         SourceSpec.Imap m = spec.imap();
+        hostCheck.check(m.host());
         Store store = session().getStore(ssl() ? "imaps" : "imap");
         store.connect(m.host(), port(), m.username(), m.password().reveal());
         try {
@@ -364,6 +402,7 @@ public final class ImapSourceRunner extends SourceRunner {
                 Thread.currentThread().interrupt();
             }
         }
+        lease.release(spec.name());
         state = State.STOPPED;
     }
 

@@ -65,6 +65,9 @@ public class SourceManager {
     @Inject
     ReactiveRedisDataSource redis;
 
+    @Inject
+    MailboxLeases leases;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafkaBootstrapServers;
 
@@ -80,7 +83,10 @@ public class SourceManager {
     @ConfigProperty(name = "amqp-password", defaultValue = "guest")
     String amqpPassword;
 
-    private final Map<String, SourceRunner> runners = new TreeMap<>();
+    /** Declared sources, and deployed ones as the sync starts and stops them (read by API threads meanwhile). */
+    private final Map<String, SourceRunner> runners = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** The paused sources as last read from Redis, for deployed sources that start later. */
+    private volatile Set<String> lastPaused = Set.of();
     private ScheduledExecutorService scheduler;
     /** Pauses and resumes made through this replica's API, so a Redis read older than one is not applied. */
     private final java.util.concurrent.atomic.AtomicLong localChanges = new java.util.concurrent.atomic.AtomicLong();
@@ -110,6 +116,7 @@ public class SourceManager {
         Set<String> pausedNow;
         try {
             pausedNow = readPaused().await().atMost(Duration.ofSeconds(5)).orElse(Set.of());
+            lastPaused = pausedNow;
         } catch (RuntimeException e) {
             // Redis slow or away: start as configured; the sync below applies recorded pauses once it answers.
             LOG.warnf("Paused sources not read from Redis at start (%s)", e.getClass().getSimpleName());
@@ -138,12 +145,67 @@ public class SourceManager {
                     kafkaDeadLetters);
             case AMQP -> new AmqpSourceRunner(spec, stats, publisher, scheduler, vertx, amqpDefaults());
             case SQS -> new SqsSourceRunner(spec, stats, publisher, scheduler);
-            case IMAP -> new ImapSourceRunner(spec, stats, publisher, scheduler);
+            case IMAP -> new ImapSourceRunner(spec, stats, publisher, scheduler, leases, hostCheck(spec),
+                    config.mailboxLease());
         };
         if (!spec.enabledOrDefault()) {
             runner.state = SourceRunner.State.DISABLED;
         }
         return runner;
+    }
+
+    /**
+     * A deployed mailbox's host is held to the outbound policy again right before each connection (its name may
+     * resolve anywhere by then); a declared one is the operator's.
+     */
+    private ImapSourceRunner.HostCheck hostCheck(SourceSpec spec) {
+        if (!spec.deployed()) {
+            return host -> { };
+        }
+        return host -> {
+            try {
+                urls.checkResolved(java.net.URI.create("https://" + host + "/"));
+            } catch (java.net.UnknownHostException | RuntimeException e) {
+                throw new jakarta.mail.MessagingException("host refused: " + e.getMessage());
+            }
+        };
+    }
+
+    /** The deployed sources running here, by name, with the revision each runs. */
+    public Map<String, Long> deployedRevisions() {
+        Map<String, Long> out = new TreeMap<>();
+        runners.values().stream().filter(r -> r.spec().deployed()).forEach(r -> out.put(r.spec().name(),
+                r.revision()));
+        return out;
+    }
+
+    /** Starts a deployed source (a new one, or the new revision of one {@link #stopDeployed stopped} first). */
+    public void startDeployed(SourceSpec spec, long revision) {
+        SourceRunner runner = create(spec);
+        runner.revision(revision);
+        if (lastPaused.contains(spec.name())) {
+            runner.pause();
+        }
+        runners.put(spec.name(), runner);
+        if (config.autoStart() && spec.enabledOrDefault()) {
+            runner.start();
+        }
+        LOG.infof("Deployed source %s started (%s, revision %d)", spec.name(), spec.type().name().toLowerCase(),
+                revision);
+    }
+
+    /** Stops a deployed source gracefully (in-flight messages get the shutdown grace) and forgets it. */
+    public void stopDeployed(String name) {
+        SourceRunner runner = runners.get(name);
+        if (runner == null) {
+            return;
+        }
+        if (runner.state() != SourceRunner.State.DISABLED) {
+            runner.stop(System.currentTimeMillis() + config.shutdownGrace().toMillis());
+        }
+        runners.remove(name, runner);
+        runner.stats().close();
+        LOG.infof("Deployed source %s stopped", name);
     }
 
     /** Every configuration key of a source, with its (expanded) value. */
@@ -171,7 +233,9 @@ public class SourceManager {
             long changesBefore = localChanges.get();
             readPaused().await().atMost(Duration.ofSeconds(5))
                     .filter(paused -> localChanges.get() == changesBefore)
-                    .ifPresent(paused -> runners.values().forEach(r -> {
+                    .ifPresent(paused -> {
+                        lastPaused = paused;
+                        runners.values().forEach(r -> {
                 boolean shouldPause = paused.contains(r.spec().name());
                 if (shouldPause && !r.paused()) {
                     LOG.infof("Source %s paused (recorded in Redis)", r.spec().name());
@@ -180,7 +244,8 @@ public class SourceManager {
                     LOG.infof("Source %s resumed (recorded in Redis)", r.spec().name());
                     r.resume();
                 }
-            }));
+            });
+                    });
         } catch (RuntimeException e) {
             LOG.debugf("Pause sync skipped: %s", e.getClass().getSimpleName());
         }

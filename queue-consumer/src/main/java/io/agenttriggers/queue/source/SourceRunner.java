@@ -29,7 +29,9 @@ public abstract class SourceRunner {
 
     /** Lifecycle as the sources API shows it. */
     public enum State {
-        STARTING, RUNNING, RECONNECTING, STOPPED, DISABLED
+        STARTING, RUNNING, RECONNECTING, STOPPED, DISABLED,
+        /** A mailbox another replica polls (it holds the lease); this one takes over when that lease expires. */
+        STANDBY
     }
 
     protected final Logger log;
@@ -42,6 +44,8 @@ public abstract class SourceRunner {
     protected volatile boolean stopping;
     protected volatile State state = State.STARTING;
     private volatile String lastError;
+    /** The deployment write a deployed source runs (0 for a declared one): a newer one restarts it. */
+    private volatile long revision;
 
     protected SourceRunner(SourceSpec spec, SourceStats stats, InboundPublisher publisher,
             ScheduledExecutorService scheduler) {
@@ -251,6 +255,14 @@ public abstract class SourceRunner {
 
     public boolean paused() {
         return paused;
+    }
+
+    public long revision() {
+        return revision;
+    }
+
+    void revision(long revision) {
+        this.revision = revision;
     }
 
     public State state() {

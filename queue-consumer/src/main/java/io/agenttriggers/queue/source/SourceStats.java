@@ -38,9 +38,13 @@ public final class SourceStats {
     final AtomicLong backlog = new AtomicLong(-1);
     private final Deque<Failure> recent = new ArrayDeque<>();
     private volatile Instant lastMessageAt;
+    private final MeterRegistry registry;
+    private final Tags tags;
 
     SourceStats(MeterRegistry registry, String source, String type, Supplier<Boolean> paused) {
         Tags tags = Tags.of("source", source, "type", type);
+        this.registry = registry;
+        this.tags = tags;
         consumed = registry.counter("triggers.queue.messages.consumed", tags);
         published = registry.counter("triggers.queue.events.published", tags);
         parseFailures = registry.counter("triggers.queue.parse.failures", tags);
@@ -54,6 +58,18 @@ public final class SourceStats {
                 .tags(tags).register(registry);
         Gauge.builder("triggers.queue.paused", paused, p -> p.get() ? 1 : 0).tags(tags).register(registry);
         Gauge.builder("triggers.queue.in.flight", inFlight, AtomicInteger::get).tags(tags).register(registry);
+    }
+
+    /**
+     * Removes the source's meters (a deployed source that went, or restarts with a new revision and registers its
+     * own gauges: Micrometer would otherwise keep the old ones).
+     */
+    void close() {
+        registry.getMeters().stream()
+                .filter(m -> m.getId().getName().startsWith("triggers.queue.")
+                        && tags.stream().allMatch(t -> t.getValue().equals(m.getId().getTag(t.getKey()))))
+                .toList()
+                .forEach(registry::remove);
     }
 
     void received() {
