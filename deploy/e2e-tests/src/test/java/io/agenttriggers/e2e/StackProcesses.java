@@ -153,6 +153,9 @@ final class StackProcesses {
                 if (ports.containsKey("governance-service")) {
                     p.put("quarkus.rest-client.governance.url", url("governance-service"));
                 }
+                if (ports.containsKey("queue-consumer")) {
+                    p.put("quarkus.rest-client.queue.url", url("queue-consumer"));
+                }
             }
             case "cron-service" -> {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));

@@ -22,12 +22,14 @@ import org.junit.jupiter.api.Test;
  * dispatcher: its per-second schedule, its webhook (by the workflow's URL, signed with the secret the deploy
  * answered once), its manual and its API trigger fire and every run carries the workflow id; an update changes the
  * schedule and removes the API trigger, a bad version changes nothing, a version deployed while cron-service is down
- * is Pending until it is back, a rollback restores the first version, and undeploy leaves nothing behind.
+ * is Pending until it is back, a rollback restores the first version, and undeploy leaves nothing behind. A second
+ * workflow's queue trigger becomes a queue-consumer source reading the tenant's own topic, its messages become runs
+ * of that workflow, and undeploy stops the source.
  */
 class WorkflowDeploymentIT {
 
     static final StackProcesses STACK = new StackProcesses("runtime-simulator", "agent-dispatcher",
-            "governance-service", "api-gateway", "cron-service", "webhook-gateway");
+            "governance-service", "api-gateway", "cron-service", "webhook-gateway", "queue-consumer");
     static final String ADMIN = "Bearer " + StackProcesses.ADMIN_TOKEN;
     static final String TENANT = "e2e-wf-" + StackProcesses.SUFFIX;
     static final String WORKFLOW = "invoice-review";
@@ -93,9 +95,13 @@ class WorkflowDeploymentIT {
     }
 
     static ValidatableResponse deploy(String method, String document) {
+        return deploy(method, WORKFLOW, document);
+    }
+
+    static ValidatableResponse deploy(String method, String workflow, String document) {
         var request = given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN)
                 .contentType("application/yaml").body(document.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        String path = "/api/v1/deployment/workflows/" + WORKFLOW + "/deploy";
+        String path = "/api/v1/deployment/workflows/" + workflow + "/deploy";
         return ("POST".equals(method) ? request.post(path) : request.put(path)).then();
     }
 
@@ -224,5 +230,59 @@ class WorkflowDeploymentIT {
                 .get("/admin/v1/manual-triggers").then().statusCode(200).body("items", hasSize(0));
         given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
                 .get("/api/v1/deployment/workflows").then().statusCode(200).body("items", hasSize(0));
+    }
+
+    /** A tenant of its own, so this workflow never shows in the other test's lists. */
+    static final String QUEUE_TENANT = "e2e-wfq-" + StackProcesses.SUFFIX;
+
+    static List<Map<String, Object>> deployedSources(String workflow) {
+        return given().baseUri(STACK.url("queue-consumer")).header("Authorization", ADMIN)
+                .queryParam("origin", "deployed").queryParam("workflowId", workflow).get("/api/v1/sources").then()
+                .statusCode(200).extract().path("items");
+    }
+
+    @Test
+    void aQueueTriggerReadsTheTenantsTopicUntilUndeployed() {
+        String workflow = "order-intake";
+        String topic = QUEUE_TENANT + ".orders";
+        for (int i = 0; i < 3; i++) {
+            io.agenttriggers.common.testing.KafkaTestClient.produceRaw(topic, "k" + i, Map.of(),
+                    ("{\"id\":\"o-" + i + "\",\"amount\":" + i + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        // Another tenant's topic and an internal one are refused with the field that is wrong.
+        deploy("POST", workflow, """
+                tenantId: %s
+                triggers:
+                  - {name: orders, type: queue, kafka: {topic: "someone-else.orders"}}
+                """.formatted(QUEUE_TENANT)).statusCode(422).body("code", is("deployment_refused"))
+                .body("errors[0].field", is("$.triggers[0].kafka.topic"));
+        deploy("POST", workflow, """
+                tenantId: %s
+                dispatch: {focus: orders}
+                triggers:
+                  - {name: orders, type: queue, kafka: {topic: "%s", startOffset: earliest}, dedupKey: {jsonPath: "$.id"}}
+                """.formatted(QUEUE_TENANT, topic)).statusCode(201).body("state", is("Ready"))
+                .body("triggers[0].type", is("queue")).body("triggers[0].condition.type", is("Ready"));
+        Awaitility.await("the source runs on the queue-consumer").atMost(30, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(500)).until(() -> deployedSources(workflow).stream()
+                        .anyMatch(s -> "running".equals(s.get("state"))));
+        assertThat(deployedSources(workflow)).singleElement().satisfies(s -> {
+            // The tenant rule, as the sources API describes rules: a fixed value, quoted.
+            assertThat(s.get("tenantId")).isEqualTo("\"" + QUEUE_TENANT + "\"");
+            assertThat(s.get("workflowId")).isEqualTo(workflow);
+            assertThat(s.get("address")).asString().contains(topic);
+        });
+        Awaitility.await("the topic's messages as runs of the workflow").atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> STACK.ledger("tenantId", QUEUE_TENANT, "workflowId", workflow, "triggerType", "queue")
+                        .stream().filter(r -> "succeeded".equals(r.get("status"))).count() == 3);
+        assertThat(STACK.ledger("tenantId", QUEUE_TENANT, "workflowId", workflow)).hasSize(3)
+                .allSatisfy(r -> assertThat(r.get("triggerType")).isEqualTo("queue"));
+
+        given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", QUEUE_TENANT)
+                .delete("/api/v1/deployment/workflows/" + workflow + "/undeploy").then().statusCode(200)
+                .body("state", is("Removed"));
+        Awaitility.await("the source stops").atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                .until(() -> deployedSources(workflow).isEmpty());
     }
 }
