@@ -7,7 +7,9 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.agenttriggers.common.testing.KafkaTestClient;
 import io.restassured.response.ValidatableResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +20,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A workflow deployed through the api-gateway onto the real cron-service, webhook-gateway, governance and
- * dispatcher: its per-second schedule, its webhook (by the workflow's URL, signed with the secret the deploy
- * answered once), its manual and its API trigger fire and every run carries the workflow id; an update changes the
- * schedule and removes the API trigger, a bad version changes nothing, a version deployed while cron-service is down
- * is Pending until it is back, a rollback restores the first version, and undeploy leaves nothing behind. A second
- * workflow's queue trigger becomes a queue-consumer source reading the tenant's own topic, its messages become runs
- * of that workflow, and undeploy stops the source.
+ * A workflow deployed through the api-gateway onto the real cron-service, webhook-gateway, queue-consumer,
+ * governance and dispatcher: its per-second schedule, its webhook (by the workflow's URL, signed with the secret the
+ * deploy answered once), its queue source (the tenant's own topic), its manual and its API trigger fire and every
+ * run carries the workflow id; an update changes the schedule and removes the API trigger, a bad version changes
+ * nothing, a version deployed while cron-service is down is Pending until it is back, a rollback restores the first
+ * version, and undeploy leaves nothing behind. A queue trigger on another tenant's topic is refused.
  */
 class WorkflowDeploymentIT {
 
@@ -45,6 +46,7 @@ class WorkflowDeploymentIT {
     }
 
     static final String API_PATH = "/" + TENANT + "/invoices/{id}/review";
+    static final String TOPIC = TENANT + ".invoices";
 
     static String document(String expression) {
         return document(expression, false);
@@ -60,7 +62,8 @@ class WorkflowDeploymentIT {
                   - {name: tick, type: cron, expression: "%s", timezone: Europe/Paris}
                   - {name: approve, type: manual, roles: [admin, operator]}
                   - {name: inbox, type: webhook, auth: {type: hmac, header: X-Signature}}
-                """.formatted(TENANT, expression)
+                  - {name: stream, type: queue, kafka: {topic: "%s", startOffset: earliest}, dedupKey: {jsonPath: "$.id"}}
+                """.formatted(TENANT, expression, TOPIC)
                 + (withApi ? "  - {name: api, type: api, path: \"" + API_PATH + "\", authRequired: false}\n" : "");
     }
 
@@ -125,7 +128,7 @@ class WorkflowDeploymentIT {
         String secret = deploy("POST", document("* * * * * *", true)).statusCode(201)
                 .body("state", is("Ready")).body("desiredVersion", is(1)).body("triggers[0].condition.type", is("Ready"))
                 .body("triggers[1].condition.type", is("Ready")).body("triggers[2].condition.type", is("Ready"))
-                .body("triggers[3].condition.type", is("Ready"))
+                .body("triggers[3].condition.type", is("Ready")).body("triggers[4].condition.type", is("Ready"))
                 .body("triggers.find { it.name == 'governance' }.condition.type", is("Ready"))
                 .body("triggers.find { it.name == 'governance' }.observed.policy", is("workflow-" + WORKFLOW))
                 .body("triggers[2].observed.workflowUrl", notNullValue())
@@ -139,6 +142,21 @@ class WorkflowDeploymentIT {
             assertThat(s.get("workflowId")).isEqualTo(WORKFLOW);
             assertThat(s.get("focus")).isEqualTo("finance");
         });
+
+        // The queue source reads the tenant's topic on every queue-consumer replica.
+        Awaitility.await("the source runs on the queue-consumer").atMost(30, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofMillis(500)).until(() -> deployedSources(WORKFLOW).stream()
+                        .anyMatch(s -> "running".equals(s.get("state"))));
+        assertThat(deployedSources(WORKFLOW)).singleElement().satisfies(s -> {
+            // The tenant rule, as the sources API describes rules: a fixed value, quoted.
+            assertThat(s.get("tenantId")).isEqualTo("\"" + TENANT + "\"");
+            assertThat(s.get("workflowId")).isEqualTo(WORKFLOW);
+            assertThat(s.get("address")).asString().contains(TOPIC);
+        });
+        for (int i = 0; i < 3; i++) {
+            KafkaTestClient.produceRaw(TOPIC, "k" + i, Map.of(), ("{\"id\":\"o-" + i + "\",\"amount\":" + i + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
 
         // It fires every second, and every run carries the workflow id into the ledger.
         Awaitility.await("runs of the workflow").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofSeconds(1))
@@ -164,13 +182,17 @@ class WorkflowDeploymentIT {
         succeeded(webhook(secret, "{\"invoice\":\"inv-3\"}").then().statusCode(202).extract().path("runId"),
                 "webhook");
         succeeded(api("inv-4").then().statusCode(202).extract().path("runId"), "api");
+        Awaitility.await("the topic's messages as runs of the workflow").atMost(60, TimeUnit.SECONDS)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> STACK.ledger("tenantId", TENANT, "workflowId", WORKFLOW, "triggerType", "queue")
+                        .stream().filter(r -> "succeeded".equals(r.get("status"))).count() == 3);
         Awaitility.await("the status shows the last fire").atMost(30, TimeUnit.SECONDS)
                 .until(() -> status().extract().path("triggers[0].observed.lastRunStatus") != null);
 
         // A new version changes the schedule in place (same id) and removes the API trigger; direct edits of the
         // schedule are refused.
         deploy("PUT", document("0 0 3 * * *")).statusCode(200).body("desiredVersion", is(2))
-                .body("observedVersion", is(2)).body("triggers", hasSize(4));
+                .body("observedVersion", is(2)).body("triggers", hasSize(5));
         Awaitility.await("the API trigger's route goes").atMost(10, TimeUnit.SECONDS)
                 .until(() -> api("inv-5").statusCode() == 404);
         assertThat(schedules()).singleElement().satisfies(s -> {
@@ -228,12 +250,11 @@ class WorkflowDeploymentIT {
                 .until(() -> api("inv-9").statusCode() == 404);
         given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
                 .get("/admin/v1/manual-triggers").then().statusCode(200).body("items", hasSize(0));
+        Awaitility.await("the queue source stops").atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
+                .until(() -> deployedSources(WORKFLOW).isEmpty());
         given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", TENANT)
                 .get("/api/v1/deployment/workflows").then().statusCode(200).body("items", hasSize(0));
     }
-
-    /** A tenant of its own, so this workflow never shows in the other test's lists. */
-    static final String QUEUE_TENANT = "e2e-wfq-" + StackProcesses.SUFFIX;
 
     static List<Map<String, Object>> deployedSources(String workflow) {
         return given().baseUri(STACK.url("queue-consumer")).header("Authorization", ADMIN)
@@ -242,47 +263,15 @@ class WorkflowDeploymentIT {
     }
 
     @Test
-    void aQueueTriggerReadsTheTenantsTopicUntilUndeployed() {
-        String workflow = "order-intake";
-        String topic = QUEUE_TENANT + ".orders";
-        for (int i = 0; i < 3; i++) {
-            io.agenttriggers.common.testing.KafkaTestClient.produceRaw(topic, "k" + i, Map.of(),
-                    ("{\"id\":\"o-" + i + "\",\"amount\":" + i + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        // Another tenant's topic and an internal one are refused with the field that is wrong.
-        deploy("POST", workflow, """
+    void aQueueTriggerOnAnotherTenantsTopicIsRefused() {
+        String tenant = "e2e-wfq-" + StackProcesses.SUFFIX;
+        deploy("POST", "order-intake", """
                 tenantId: %s
                 triggers:
-                  - {name: orders, type: queue, kafka: {topic: "someone-else.orders"}}
-                """.formatted(QUEUE_TENANT)).statusCode(422).body("code", is("deployment_refused"))
-                .body("errors[0].field", is("$.triggers[0].kafka.topic"));
-        deploy("POST", workflow, """
-                tenantId: %s
-                dispatch: {focus: orders}
-                triggers:
-                  - {name: orders, type: queue, kafka: {topic: "%s", startOffset: earliest}, dedupKey: {jsonPath: "$.id"}}
-                """.formatted(QUEUE_TENANT, topic)).statusCode(201).body("state", is("Ready"))
-                .body("triggers[0].type", is("queue")).body("triggers[0].condition.type", is("Ready"));
-        Awaitility.await("the source runs on the queue-consumer").atMost(30, TimeUnit.SECONDS)
-                .pollInterval(Duration.ofMillis(500)).until(() -> deployedSources(workflow).stream()
-                        .anyMatch(s -> "running".equals(s.get("state"))));
-        assertThat(deployedSources(workflow)).singleElement().satisfies(s -> {
-            // The tenant rule, as the sources API describes rules: a fixed value, quoted.
-            assertThat(s.get("tenantId")).isEqualTo("\"" + QUEUE_TENANT + "\"");
-            assertThat(s.get("workflowId")).isEqualTo(workflow);
-            assertThat(s.get("address")).asString().contains(topic);
-        });
-        Awaitility.await("the topic's messages as runs of the workflow").atMost(60, TimeUnit.SECONDS)
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> STACK.ledger("tenantId", QUEUE_TENANT, "workflowId", workflow, "triggerType", "queue")
-                        .stream().filter(r -> "succeeded".equals(r.get("status"))).count() == 3);
-        assertThat(STACK.ledger("tenantId", QUEUE_TENANT, "workflowId", workflow)).hasSize(3)
-                .allSatisfy(r -> assertThat(r.get("triggerType")).isEqualTo("queue"));
-
-        given().baseUri(STACK.url("api-gateway")).header("Authorization", ADMIN).queryParam("tenantId", QUEUE_TENANT)
-                .delete("/api/v1/deployment/workflows/" + workflow + "/undeploy").then().statusCode(200)
-                .body("state", is("Removed"));
-        Awaitility.await("the source stops").atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500))
-                .until(() -> deployedSources(workflow).isEmpty());
+                  - {name: orders, type: queue, kafka: {topic: "%s"}}
+                """.formatted(tenant, TOPIC)).statusCode(422).body("code", is("deployment_refused"))
+                .body("errors[0].field", is("$.triggers[0].kafka.topic"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("must start with " + tenant + "."));
+        assertThat(deployedSources("order-intake")).isEmpty();
     }
 }
