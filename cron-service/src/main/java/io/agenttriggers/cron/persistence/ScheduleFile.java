@@ -1,43 +1,34 @@
 package io.agenttriggers.cron.persistence;
 
-import io.agenttriggers.common.declarative.DeclarativeFiles;
+import io.agenttriggers.common.declarative.FileReconciler;
 import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.cron.config.CronServiceConfig;
-import io.agenttriggers.cron.domain.CronExpression;
 import io.agenttriggers.cron.domain.FirePlanner;
 import io.agenttriggers.cron.domain.ScheduleSpec;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
-import org.jboss.logging.Logger;
 
 /**
  * Declarative schedules: a YAML file ({@code schedules: [ ... ]}, the same fields as the REST API, a {@code name} per
- * entry, {@code ${ENV}} placeholders) reconciled at start. Applied whole or not at all; its schedules are
- * {@code managedBy: file} (REST edits refused), recognised by tenant and name; a changed entry keeps its firing
- * history; file schedules that left the file are deleted.
+ * entry) reconciled at start ({@link FileReconciler}). Its schedules are {@code managedBy: file} (REST edits
+ * refused), recognised by tenant and name; a changed entry keeps its id and firing history, its next fire computed
+ * again; file schedules that left the file are deleted with their governance policies.
  */
 @ApplicationScoped
-public class ScheduleFile {
-
-    private static final Logger LOG = Logger.getLogger(ScheduleFile.class);
+public class ScheduleFile extends FileReconciler<ScheduleSpec, ScheduleStore.Stored> {
 
     @Inject
     CronServiceConfig config;
@@ -54,94 +45,80 @@ public class ScheduleFile {
     @Inject
     OutboundUrlPolicy urls;
 
-    /** The result of one reconciliation. */
-    public record Applied(int created, int updated, int deleted, List<String> errors) {
+    public ScheduleFile() {
+        super("schedules", ScheduleSpec.class, "Schedules file");
     }
 
     void start(@Observes StartupEvent ignored) {
-        String file = config.schedulesFile().filter(f -> !f.isBlank()).orElse(null);
-        if (file == null) {
-            return;
-        }
-        String text;
-        try {
-            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            LOG.errorf("Schedules file %s cannot be read: %s", file, e.getMessage());
-            return;
-        }
-        Applied applied = reconcile(text, System::getenv).await().atMost(Duration.ofSeconds(60));
-        if (applied.errors().isEmpty()) {
-            LOG.infof("Schedules file %s applied: %d created, %d updated, %d deleted", file, applied.created(),
-                    applied.updated(), applied.deleted());
-        } else {
-            LOG.errorf("Schedules file %s not applied: %s", file, String.join("; ", applied.errors()));
-        }
+        config.schedulesFile().filter(f -> !f.isBlank())
+                .ifPresent(file -> reconcileIfChanged(Path.of(file)).await().atMost(Duration.ofSeconds(60)));
     }
 
-    public Uni<Applied> reconcile(String text, Function<String, String> env) {
-        List<String> errors = new ArrayList<>();
-        List<ScheduleSpec> entries = DeclarativeFiles.entries(text, "schedules", ScheduleSpec.class, env, errors);
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < entries.size(); i++) {
-            ScheduleSpec spec = entries.get(i);
-            for (FieldError problem : spec.check(urls)) {
-                errors.add("schedules[" + i + "]." + problem.field() + " " + problem.message());
-            }
-            if (spec.workflowId() != null) {
-                errors.add("schedules[" + i + "].workflowId is set by workflow deployments, not by the file");
-            }
-            if (spec.name() == null) {
-                errors.add("schedules[" + i + "].name is required in the file (it recognises the schedule)");
-            } else if (!seen.add(spec.tenantId() + "/" + spec.name())) {
-                errors.add("schedules[" + i + "] repeats " + spec.tenantId() + "/" + spec.name());
-            }
+    @Override
+    protected List<FieldError> problems(ScheduleSpec spec) {
+        List<FieldError> problems = new ArrayList<>(spec.check(urls));
+        if (spec.workflowId() != null) {
+            problems.add(new FieldError("workflowId", "is set by workflow deployments, not by the file"));
         }
-        if (!errors.isEmpty()) {
-            return Uni.createFrom().item(new Applied(0, 0, 0, errors));
+        if (spec.name() == null) {
+            problems.add(new FieldError("name", "is required in the file (it recognises the schedule)"));
         }
-        int[] counts = new int[3];
-        return store.fileManaged().chain(managed -> {
-            Set<String> keep = new HashSet<>();
-            return Multi.createFrom().iterable(entries)
-                    .onItem().transformToUniAndConcatenate(spec -> {
-                        ScheduleStore.Stored existing = managed.stream()
-                                .filter(m -> m.spec().tenantId().equals(spec.tenantId())
-                                        && spec.name().equals(m.spec().name()))
-                                .findFirst().orElse(null);
-                        CronExpression cron = spec.cron();
-                        Instant now = Instant.now();
-                        if (existing == null) {
-                            UUID id = UUID.fromString(io.agenttriggers.common.event.RunIds.next());
-                            Instant next = FirePlanner.first(cron, now, instant(spec.startAt()), instant(spec.endAt()));
-                            Instant due = FirePlanner.dueAt(id.toString(), next, spec.jitter());
-                            return store.create(id, spec, "file", next, due)
-                                    .call(created -> governance.sync(created.id(), spec))
-                                    .invoke(created -> counts[0]++).replaceWithVoid();
-                        }
-                        keep.add(existing.id());
-                        if (EventJson.write(existing.spec()).equals(EventJson.write(spec))) {
-                            return Uni.createFrom().voidItem();
-                        }
-                        Instant next = FirePlanner.first(cron, now, instant(spec.startAt()), instant(spec.endAt()));
-                        Instant due = FirePlanner.dueAt(existing.id(), next, spec.jitter());
-                        return store.update(existing.id(), spec, null, next, due)
-                                .call(updated -> governance.sync(existing.id(), spec))
-                                .invoke(updated -> counts[1]++).replaceWithVoid();
-                    })
-                    .collect().asList()
-                    .chain(() -> Multi.createFrom().iterable(managed)
-                            .filter(m -> !keep.contains(m.id()))
-                            .onItem().transformToUniAndConcatenate(m -> governance.remove(m.id())
-                                    .chain(() -> store.delete(m.id())).invoke(() -> counts[2]++))
-                            .collect().asList());
-        }).invoke(firer::wake).map(ignored -> new Applied(counts[0], counts[1], counts[2], errors))
-                .onFailure().recoverWithItem(e -> new Applied(counts[0], counts[1], counts[2],
-                        List.of("applying the file failed part-way: " + e)));
+        return problems;
     }
 
+    @Override
+    protected String key(ScheduleSpec spec) {
+        return spec.name() == null ? null : spec.tenantId() + "/" + spec.name();
+    }
 
-    private static Instant instant(java.time.OffsetDateTime t) {
+    @Override
+    protected String storedKey(ScheduleStore.Stored stored) {
+        return key(stored.spec());
+    }
+
+    @Override
+    protected Uni<List<ScheduleStore.Stored>> fileManaged() {
+        return store.fileManaged();
+    }
+
+    /** Schedule names are labels, not unique: a REST schedule of the same name is another schedule. */
+    @Override
+    protected Uni<Boolean> heldByOthers(ScheduleSpec spec) {
+        return Uni.createFrom().item(false);
+    }
+
+    @Override
+    protected boolean same(ScheduleSpec spec, ScheduleStore.Stored stored) {
+        return EventJson.write(stored.spec()).equals(EventJson.write(spec));
+    }
+
+    @Override
+    protected Uni<?> create(ScheduleSpec spec) {
+        UUID id = UUID.fromString(RunIds.next());
+        Instant next = FirePlanner.first(spec.cron(), Instant.now(), instant(spec.startAt()), instant(spec.endAt()));
+        return store.create(id, spec, "file", next, FirePlanner.dueAt(id.toString(), next, spec.jitter()))
+                .call(created -> governance.sync(created.id(), spec));
+    }
+
+    @Override
+    protected Uni<?> update(ScheduleStore.Stored stored, ScheduleSpec spec) {
+        Instant next = FirePlanner.first(spec.cron(), Instant.now(), instant(spec.startAt()), instant(spec.endAt()));
+        return store.update(stored.id(), spec, null, next, FirePlanner.dueAt(stored.id(), next, spec.jitter()))
+                .call(updated -> governance.sync(stored.id(), spec));
+    }
+
+    @Override
+    protected Uni<?> delete(ScheduleStore.Stored stored) {
+        return governance.remove(stored.id()).chain(() -> store.delete(stored.id()));
+    }
+
+    @Override
+    protected Uni<Void> applied() {
+        firer.wake();
+        return Uni.createFrom().voidItem();
+    }
+
+    private static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }
 }
