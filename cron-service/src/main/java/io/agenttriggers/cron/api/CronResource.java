@@ -22,9 +22,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class CronResource {
 
-    /** The request: expression, time zone (default UTC), how many fire times (default 5, at most 100). */
-    public record ValidateRequest(String expression, String timezone, Integer count) {
+    /**
+     * The request: expression, time zone (default UTC), how many fire times (default 5, at most 100), and the instant
+     * they follow (default now), to preview a DST change or a month end before it happens.
+     */
+    public record ValidateRequest(String expression, String timezone, Integer count, java.time.OffsetDateTime from) {
     }
+
+    /** The range {@code from} may name: fire times are computed for today's calendars, not for antiquity. */
+    static final Instant EARLIEST_FROM = Instant.parse("1970-01-01T00:00:00Z");
+    static final Instant LATEST_FROM = Instant.parse("2200-01-01T00:00:00Z");
 
     /** The answer. */
     public record ValidateResponse(boolean valid, String description, String timezone, List<String> nextFireTimes) {
@@ -35,7 +42,7 @@ public class CronResource {
     @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Validate a cron expression", description = "A human description and the next fire times "
-            + "(ISO-8601 with the zone's offset) after now; 422 naming the field at fault.")
+            + "(ISO-8601 with the zone's offset) after from (default now); 422 naming the field at fault.")
     public ValidateResponse validate(ValidateRequest request) {
         if (request == null) {
             throw ProblemException.badRequest("empty_body", "Send {expression, timezone, count}");
@@ -45,6 +52,11 @@ public class CronResource {
             throw new ProblemException(422, "invalid_count", "Invalid count", "count must be between 1 and 100",
                     List.of(new FieldError("count", "must be between 1 and 100")));
         }
+        Instant from = request.from() == null ? Instant.now() : request.from().toInstant();
+        if (from.isBefore(EARLIEST_FROM) || from.isAfter(LATEST_FROM)) {
+            throw new ProblemException(422, "invalid_from", "Invalid from", "from must be between " + EARLIEST_FROM
+                    + " and " + LATEST_FROM, List.of(new FieldError("from", "must be between 1970 and 2200")));
+        }
         CronExpression cron;
         try {
             cron = CronExpression.parse(request.expression(), request.timezone());
@@ -53,7 +65,7 @@ public class CronResource {
                     (e.field().equals("expression") || e.field().equals("timezone") ? "" : "The " + e.field()
                             + " field ") + e.getMessage(), List.of(new FieldError(e.field(), e.getMessage())));
         }
-        List<String> times = cron.next(Instant.now(), count).stream()
+        List<String> times = cron.next(from, count).stream()
                 .map(t -> t.atZone(cron.zone()).toOffsetDateTime().toString()).toList();
         return new ValidateResponse(true, cron.describe(), cron.zone().getId(), times);
     }

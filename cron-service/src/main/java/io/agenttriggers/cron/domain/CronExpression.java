@@ -19,11 +19,13 @@ import java.util.Optional;
 
 /**
  * A cron expression in a time zone: 5-field Unix cron, an optional leading seconds field, the macros
- * ({@code @yearly @annually @monthly @weekly @daily @midnight @hourly}), {@code L} for the last day of the month,
- * ranges, lists and steps; day-of-month and day-of-week restricted together match either (as Vixie cron does).
- * Parsed with cron-utils; fire times follow this DST rule: a wall-clock time that a spring-forward gap skips fires
- * once, at the first instant after the gap; a wall-clock time that a fall-back overlap repeats fires once, at its
- * first occurrence.
+ * ({@code @yearly @annually @monthly @weekly @daily @midnight @hourly}), names ({@code JAN}, {@code MON}), ranges,
+ * lists and steps, and Quartz's {@code L} (last day of the month), {@code nW} / {@code LW} (nearest weekday) and
+ * {@code d#n} (nth weekday of the month). Day-of-month and day-of-week follow cronie exactly: both restricted, a day
+ * matching either fires, unless one of the two fields starts with {@code *} (such as {@code *}{@code /2}); then a day
+ * must match both. Parsed with cron-utils; fire times follow this DST rule: a wall-clock time that a spring-forward
+ * gap skips fires once, at the first instant after the gap; a wall-clock time that a fall-back overlap repeats fires
+ * once, at its first occurrence.
  */
 public final class CronExpression {
 
@@ -33,16 +35,27 @@ public final class CronExpression {
     private static final CronParser UNIX = new CronParser(definition(false));
     private static final CronParser WITH_SECONDS = new CronParser(definition(true));
 
+    /** Most candidate days looked at for one fire when both day fields must match. */
+    private static final int MAX_CANDIDATE_DAYS = 2000;
+
     private final String text;
     private final ZoneId zone;
     private final Cron cron;
+    /** The expression's times; when both day fields must match, with the day-of-week left out. */
     private final ExecutionTime execution;
+    /** When both day fields must match: the day-of-week, checked on each candidate; otherwise null. */
+    private final ExecutionTime dayOfWeek;
 
     private CronExpression(String text, ZoneId zone, Cron cron) {
+        this(text, zone, cron, ExecutionTime.forCron(cron), null);
+    }
+
+    private CronExpression(String text, ZoneId zone, Cron cron, ExecutionTime execution, ExecutionTime dayOfWeek) {
         this.text = text;
         this.zone = zone;
         this.cron = cron;
-        this.execution = ExecutionTime.forCron(cron);
+        this.execution = execution;
+        this.dayOfWeek = dayOfWeek;
     }
 
     private static CronDefinition definition(boolean seconds) {
@@ -53,9 +66,10 @@ public final class CronExpression {
         return builder
                 .withMinutes().withValidRange(0, 59).withStrictRange().and()
                 .withHours().withValidRange(0, 23).withStrictRange().and()
-                .withDayOfMonth().withValidRange(1, 31).supportsL().withStrictRange().and()
+                .withDayOfMonth().withValidRange(1, 31).supportsL().supportsW().supportsLW().withStrictRange().and()
                 .withMonth().withValidRange(1, 12).withStrictRange().and()
-                .withDayOfWeek().withValidRange(0, 7).withMondayDoWValue(1).withIntMapping(7, 0).withStrictRange()
+                .withDayOfWeek().withValidRange(0, 7).withMondayDoWValue(1).withIntMapping(7, 0).supportsHash()
+                .withStrictRange()
                 .and()
                 .withSupportedNicknameYearly().withSupportedNicknameAnnually().withSupportedNicknameMonthly()
                 .withSupportedNicknameWeekly().withSupportedNicknameDaily().withSupportedNicknameMidnight()
@@ -108,11 +122,27 @@ public final class CronExpression {
                 throw new InvalidCronException(names[i], "'" + parts[i] + "' is not valid: " + clean(e.getMessage()));
             }
         }
+        Cron cron;
         try {
-            return new CronExpression(text, zone, parser.parse(text).validate());
+            cron = parser.parse(text).validate();
         } catch (RuntimeException e) {
             throw new InvalidCronException("expression", clean(e.getMessage()));
         }
+        String dom = parts[parts.length - 3];
+        String dow = parts[parts.length - 1];
+        if (dom.equals("*") || dow.equals("*") || !dom.startsWith("*") && !dow.startsWith("*")) {
+            // One field unrestricted, or both restricted without a star: cron-utils matches as cronie does.
+            return new CronExpression(text, zone, cron);
+        }
+        // cronie: a day field starting with '*' makes the two fields match together. cron-utils matches either, so
+        // the times come from the expression without its day-of-week, and each candidate day is checked against it.
+        String[] withoutDow = parts.clone();
+        withoutDow[parts.length - 1] = "*";
+        String[] onlyDow = new String[parts.length];
+        java.util.Arrays.fill(onlyDow, "*");
+        onlyDow[parts.length - 1] = dow;
+        return new CronExpression(text, zone, cron, ExecutionTime.forCron(parser.parse(String.join(" ", withoutDow))),
+                ExecutionTime.forCron(parser.parse(String.join(" ", onlyDow))));
     }
 
     private static String clean(String message) {
@@ -142,7 +172,7 @@ public final class CronExpression {
         // Fire times are whole seconds; cron-utils would carry the sub-second part of the start along.
         LocalDateTime local = LocalDateTime.ofInstant(after, zone).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         for (int guard = 0; guard < 1000; guard++) {
-            Optional<ZonedDateTime> candidate = execution.nextExecution(local.atZone(ZoneOffset.UTC));
+            Optional<ZonedDateTime> candidate = nextWall(local);
             if (candidate.isEmpty()) {
                 return Optional.empty();
             }
@@ -159,6 +189,20 @@ public final class CronExpression {
                 // Several wall-clock times of one spring-forward gap map to the same instant: fire it once.
                 local = wall;
             }
+        }
+        return Optional.empty();
+    }
+
+    /** The expression's next wall-clock time after {@code local} (read as UTC: no transitions). */
+    private Optional<ZonedDateTime> nextWall(LocalDateTime local) {
+        ZonedDateTime cursor = local.atZone(ZoneOffset.UTC);
+        for (int days = 0; days < (dayOfWeek == null ? 1 : MAX_CANDIDATE_DAYS); days++) {
+            Optional<ZonedDateTime> candidate = execution.nextExecution(cursor);
+            if (candidate.isEmpty() || dayOfWeek == null || dayOfWeek.isMatch(candidate.get())) {
+                return candidate;
+            }
+            // The day does not match: skip the rest of it.
+            cursor = candidate.get().toLocalDate().atTime(23, 59, 59).atZone(ZoneOffset.UTC);
         }
         return Optional.empty();
     }

@@ -186,6 +186,32 @@ class ScheduleResourceTest {
     }
 
     @Test
+    void previewsTheFiresAroundADstChangeFromAGivenInstant() {
+        // Paris springs forward at 02:00 on 2027-03-28: 02:30 does not exist that night and fires once at 03:00.
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body("{\"expression\":\"30 2 * * *\",\"timezone\":\"Europe/Paris\",\"count\":3,"
+                        + "\"from\":\"2027-03-26T12:00:00Z\"}")
+                .post("/api/v1/cron/validate")
+                .then().statusCode(200)
+                .body("nextFireTimes", org.hamcrest.Matchers.contains("2027-03-27T02:30+01:00", "2027-03-28T03:00+02:00",
+                        "2027-03-29T02:30+02:00"));
+        // cronie's day rule: a day field starting with '*' makes both match (odd days that are Mondays).
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body("{\"expression\":\"0 9 */2 * MON\",\"count\":2,\"from\":\"2027-03-01T00:00:00Z\"}")
+                .post("/api/v1/cron/validate")
+                .then().statusCode(200)
+                .body("nextFireTimes", org.hamcrest.Matchers.contains("2027-03-01T09:00Z", "2027-03-15T09:00Z"));
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body("{\"expression\":\"@daily\",\"from\":\"1066-10-14T09:00:00Z\"}")
+                .post("/api/v1/cron/validate")
+                .then().statusCode(422).body("errors[0].field", is("from"));
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body("{\"expression\":\"@daily\",\"from\":\"yesterday\"}")
+                .post("/api/v1/cron/validate")
+                .then().statusCode(400);
+    }
+
+    @Test
     void aFallbackAimedInwardIsAFieldErrorOfTheSame422() {
         String schedule = "{\"tenantId\":\"" + tenant() + "\",\"eventName\":\"x\",\"expression\":\"@daily\","
                 + "\"jitterSeconds\":-1,\"options\":{\"fallback\":{\"url\":\"%s\",\"strategy\":\"on_failure\"}}}";
