@@ -24,7 +24,9 @@ class SourceResourceTest {
         given().header("Authorization", "Bearer test-viewer").queryParam("origin", "declared").get("/api/v1/sources")
                 .then().statusCode(200)
                 .body("items.name", contains("amqp-team", "amqp-wrong", "imap-invoices", "imap-support", "imap-wrong",
-                        "kafka-team", "sqs-team"))
+                        "kafka-team", "rabbit-plain", "rabbit-requeue", "rabbit-team", "sqs-team"))
+                .body("items.find { it.name == 'rabbit-team' }.type", equalTo("rabbitmq"))
+                .body("items.find { it.name == 'rabbit-team' }.eventName", equalTo("header:amqp.type"))
                 .body("nextCursor", nullValue())
                 .body("items.find { it.name == 'kafka-team' }.type", equalTo("kafka"))
                 .body("items.find { it.name == 'kafka-team' }.eventName", equalTo("$.type"))
@@ -40,10 +42,15 @@ class SourceResourceTest {
                 .get("/api/v1/sources").then()
                 .statusCode(200).body("items.name", contains("amqp-team", "amqp-wrong", "imap-invoices", "imap-support"))
                 .extract().path("nextCursor");
-        given().header("Authorization", ADMIN).queryParam("origin", "declared").queryParam("limit", 4)
+        String next = given().header("Authorization", ADMIN).queryParam("origin", "declared").queryParam("limit", 4)
                 .queryParam("cursor", cursor)
                 .get("/api/v1/sources").then().statusCode(200)
-                .body("items.name", contains("imap-wrong", "kafka-team", "sqs-team")).body("nextCursor", nullValue());
+                .body("items.name", contains("imap-wrong", "kafka-team", "rabbit-plain", "rabbit-requeue")).extract()
+                .path("nextCursor");
+        given().header("Authorization", ADMIN).queryParam("origin", "declared").queryParam("limit", 4)
+                .queryParam("cursor", next)
+                .get("/api/v1/sources").then().statusCode(200)
+                .body("items.name", contains("rabbit-team", "sqs-team")).body("nextCursor", nullValue());
         given().header("Authorization", ADMIN).queryParam("origin", "declared").queryParam("type", "imap")
                 .get("/api/v1/sources").then()
                 .body("items.name", contains("imap-invoices", "imap-support", "imap-wrong"));

@@ -35,7 +35,7 @@ public final class WorkflowDocument {
     /** Parts whose triggers take the document's dispatch options ({@code options}). */
     private static final Set<String> TAKE_OPTIONS = Set.of("cron", "manual", "api", "queue");
     /** The broker block a {@code queue} trigger has exactly one of; it is the queue-consumer source's type. */
-    private static final List<String> QUEUE_BLOCKS = List.of("kafka", "amqp", "sqs");
+    private static final List<String> QUEUE_BLOCKS = List.of("kafka", "amqp", "rabbitmq", "sqs");
     /** A {@code github} trigger's fields that are the webhook endpoint's {@code github} filter. */
     private static final Set<String> GITHUB_FILTER = Set.of("events", "actions", "repositories", "branches", "paths",
             "authors");

@@ -33,6 +33,8 @@ final class StackProcesses {
             "triggers.dlq", "e2e.dlq." + SUFFIX);
     /** The team topic the queue-consumer's e2e-team source reads. */
     static final String TEAM_TOPIC = "e2e.team." + SUFFIX;
+    /** The RabbitMQ queue the queue-consumer's e2e-rabbit source reads (AMQP 0-9-1, declared by the source). */
+    static final String RABBIT_QUEUE = "e2e-rabbit-" + SUFFIX;
 
     /** name → module directory, in start order. */
     static final Map<String, String> MODULES = new LinkedHashMap<>();
@@ -192,6 +194,15 @@ final class StackProcesses {
                 p.put(src + "tenant-id.default", "demo");
                 p.put(src + "dedup-key.json-path", "$.id");
                 p.put(src + "concurrency", "2");
+                String rabbit = "triggers.queue.sources.e2e-rabbit.";
+                p.put(rabbit + "type", "rabbitmq");
+                p.put(rabbit + "rabbitmq.queue", RABBIT_QUEUE);
+                p.put(rabbit + "rabbitmq.prefetch", "50");
+                p.put(rabbit + "rabbitmq.declare.queue-type", "quorum");
+                p.put(rabbit + "event-name.json-path", "$.type");
+                p.put(rabbit + "tenant-id.header", "tenant");
+                p.put(rabbit + "tenant-id.default", "demo");
+                p.put(rabbit + "dedup-key.header", "amqp.message-id");
             }
             case "agent-dispatcher" -> {
                 p.put(channel("incoming", "triggers.approved"), TOPICS.get("triggers.approved"));
@@ -267,6 +278,23 @@ final class StackProcesses {
                 Thread.currentThread().interrupt();
                 p.destroyForcibly();
             }
+        }
+        if (modules.containsValue("queue-consumer")) {
+            deleteRabbitQueue();
+        }
+    }
+
+    /** The e2e-rabbit source's quorum queue, once no replica consumes it (their recovery would declare it again). */
+    private static void deleteRabbitQueue() {
+        com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setUsername("guest");
+        factory.setPassword("guest");
+        try (com.rabbitmq.client.Connection c = factory.newConnection("e2e-cleanup");
+                com.rabbitmq.client.Channel ch = c.createChannel()) {
+            ch.queueDelete(RABBIT_QUEUE);
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            // Left behind: a queue of this run only, named by its suffix.
         }
     }
 

@@ -120,7 +120,7 @@ public final class SourceCatalog {
             }
         }
         String leaf = parts[parts.length - 1];
-        if (LIST_FIELDS.contains(leaf) && at == node) {
+        if (LIST_FIELDS.contains(leaf) && at == node || "routingKeys".equals(leaf)) {
             ArrayNode list = at.putArray(leaf);
             for (String item : value.split(",")) {
                 if (!item.isBlank()) {

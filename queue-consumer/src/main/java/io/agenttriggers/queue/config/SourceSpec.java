@@ -32,7 +32,8 @@ public record SourceSpec(
         Amqp amqp,
         Sqs sqs,
         Imap imap,
-        String workflowId) {
+        String workflowId,
+        Rabbitmq rabbitmq) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
     public static final int MAX_MESSAGE_BYTES_LIMIT = 16 * 1024 * 1024;
@@ -41,6 +42,7 @@ public record SourceSpec(
     public enum Type {
         @JsonProperty("kafka") KAFKA,
         @JsonProperty("amqp") AMQP,
+        @JsonProperty("rabbitmq") RABBITMQ,
         @JsonProperty("sqs") SQS,
         @JsonProperty("imap") IMAP
     }
@@ -80,6 +82,57 @@ public record SourceSpec(
     /** An AMQP 1.0 address (a RabbitMQ queue); connection settings default to the service's {@code amqp-*} keys. */
     public record Amqp(String address, String host, Integer port, String username, Secret password, Boolean tls,
             Integer prefetch) {
+    }
+
+    /**
+     * A RabbitMQ queue over AMQP 0-9-1, the protocol of almost every RabbitMQ client; connection settings default to
+     * the service's {@code amqp-*} keys. {@code declare} declares the queue (and its exchange, bindings and dead-letter
+     * exchange) if they do not exist; without it the queue must exist. {@code deadLetterExchange} names a DLX the
+     * queue already has (by policy or argument): parse failures are then rejected into it.
+     */
+    public record Rabbitmq(String queue, String host, Integer port, String virtualHost, String username,
+            Secret password, Boolean tls, Integer prefetch, Declare declare, String deadLetterExchange) {
+
+        /** The exchange that dead-letters the queue's rejected messages, if any is known. */
+        public String deadLetterExchangeOrNull() {
+            if (deadLetterExchange != null && !deadLetterExchange.isBlank()) {
+                return deadLetterExchange;
+            }
+            return declare == null ? null : declare.deadLetterExchange();
+        }
+    }
+
+    /** What a rabbitmq source declares at connect; every declaration is durable and idempotent. */
+    public record Declare(String exchange, ExchangeType exchangeType, List<String> routingKeys, QueueType queueType,
+            String deadLetterExchange) {
+
+        public ExchangeType exchangeTypeOrDefault() {
+            return exchangeType == null ? ExchangeType.TOPIC : exchangeType;
+        }
+
+        public QueueType queueTypeOrDefault() {
+            return queueType == null ? QueueType.QUORUM : queueType;
+        }
+
+        /** The bindings of the queue to the exchange: {@code #} for a topic exchange, "" otherwise. */
+        public List<String> routingKeysOrDefault() {
+            if (routingKeys != null && !routingKeys.isEmpty()) {
+                return routingKeys;
+            }
+            return List.of(exchangeTypeOrDefault() == ExchangeType.TOPIC ? "#" : "");
+        }
+    }
+
+    public enum ExchangeType {
+        @JsonProperty("direct") DIRECT,
+        @JsonProperty("topic") TOPIC,
+        @JsonProperty("fanout") FANOUT,
+        @JsonProperty("headers") HEADERS
+    }
+
+    public enum QueueType {
+        @JsonProperty("quorum") QUORUM,
+        @JsonProperty("classic") CLASSIC
     }
 
     /** An SQS queue, long-polled. Without keys the AWS default credentials chain applies. */
@@ -136,6 +189,7 @@ public record SourceSpec(
         return switch (type) {
             case KAFKA -> (kafka.topic() != null ? kafka.topic() : name) + ".dead-letter";
             case AMQP -> amqp.address() + ".dead-letter";
+            case RABBITMQ -> rabbitmq.queue() + ".dead-letter";
             case IMAP -> "Dead-Letter";
             case SQS -> null;
         };

@@ -44,15 +44,16 @@ public final class SourceValidator {
             e.add(at + "name must be 1-63 lowercase letters, digits or '-', starting with a letter or digit");
         }
         if (s.type() == null) {
-            e.add(at + "type is required (kafka, amqp, sqs or imap)");
+            e.add(at + "type is required (kafka, amqp, rabbitmq, sqs or imap)");
             return e;
         }
         int blocks = (s.kafka() != null ? 1 : 0) + (s.amqp() != null ? 1 : 0) + (s.sqs() != null ? 1 : 0)
-                + (s.imap() != null ? 1 : 0);
+                + (s.imap() != null ? 1 : 0) + (s.rabbitmq() != null ? 1 : 0);
         String block = s.type().name().toLowerCase();
         boolean hasOwn = switch (s.type()) {
             case KAFKA -> s.kafka() != null;
             case AMQP -> s.amqp() != null;
+            case RABBITMQ -> s.rabbitmq() != null;
             case SQS -> s.sqs() != null;
             case IMAP -> s.imap() != null;
         };
@@ -106,6 +107,7 @@ public final class SourceValidator {
         switch (s.type()) {
             case KAFKA -> kafka(e, at, s.kafka());
             case AMQP -> amqp(e, at, s.amqp());
+            case RABBITMQ -> rabbitmq(e, at, s.rabbitmq());
             case SQS -> sqs(e, at, s.sqs());
             case IMAP -> imap(e, at, s.imap());
         }
@@ -177,6 +179,33 @@ public final class SourceValidator {
         }
         if (a.prefetch() != null && (a.prefetch() < 1 || a.prefetch() > 10_000)) {
             e.add(at + "amqp.prefetch must be between 1 and 10000");
+        }
+    }
+
+    private static void rabbitmq(List<String> e, String at, SourceSpec.Rabbitmq r) {
+        if (r.queue() == null || r.queue().isBlank()) {
+            e.add(at + "rabbitmq.queue is required");
+        } else if (r.queue().length() > 255) {
+            e.add(at + "rabbitmq.queue is longer than 255 characters");
+        }
+        if (r.port() != null && (r.port() < 1 || r.port() > 65535)) {
+            e.add(at + "rabbitmq.port must be between 1 and 65535");
+        }
+        if (r.prefetch() != null && (r.prefetch() < 1 || r.prefetch() > 10_000)) {
+            e.add(at + "rabbitmq.prefetch must be between 1 and 10000");
+        }
+        SourceSpec.Declare d = r.declare();
+        if (d != null) {
+            if (d.exchange() != null && d.exchange().startsWith("amq.")) {
+                e.add(at + "rabbitmq.declare.exchange: amq.* exchanges are the broker's own");
+            }
+            if (d.routingKeys() != null && d.routingKeys().size() > 32) {
+                e.add(at + "rabbitmq.declare.routingKeys: at most 32");
+            }
+            if ((d.exchange() == null || d.exchange().isBlank()) && d.routingKeys() != null
+                    && !d.routingKeys().isEmpty()) {
+                e.add(at + "rabbitmq.declare.routingKeys need an exchange to bind to");
+            }
         }
     }
 

@@ -30,6 +30,8 @@ final class DeployedSourceRules {
     private static final Set<String> FORBIDDEN_KAFKA = Set.of("topicPattern", "groupId", "bootstrapServers",
             "properties");
     private static final Set<String> FORBIDDEN_AMQP = Set.of("host", "port", "username", "password", "tls");
+    private static final Set<String> FORBIDDEN_RABBITMQ = Set.of("host", "port", "virtualHost", "username",
+            "password", "tls");
     private static final int MAX_POLL_RECORDS = 500;
     private static final int MAX_PREFETCH = 100;
     private static final int MAX_MAILS_PER_POLL = 100;
@@ -99,6 +101,27 @@ final class DeployedSourceRules {
                 address(e, at + ".amqp.address", s.amqp().address(), prefix);
                 if (s.amqp().prefetch() != null && s.amqp().prefetch() > MAX_PREFETCH) {
                     e.add(new FieldError(at + ".amqp.prefetch", "at most " + MAX_PREFETCH));
+                }
+                deadLetter(e, at, s, prefix);
+            }
+            case RABBITMQ -> {
+                forbidden(e, at + ".rabbitmq", block, FORBIDDEN_RABBITMQ, "a deployed source reads the service's "
+                        + "own RabbitMQ broker");
+                address(e, at + ".rabbitmq.queue", s.rabbitmq().queue(), prefix);
+                if (s.rabbitmq().deadLetterExchange() != null) {
+                    address(e, at + ".rabbitmq.deadLetterExchange", s.rabbitmq().deadLetterExchange(), prefix);
+                }
+                if (s.rabbitmq().declare() != null) {
+                    if (s.rabbitmq().declare().exchange() != null) {
+                        address(e, at + ".rabbitmq.declare.exchange", s.rabbitmq().declare().exchange(), prefix);
+                    }
+                    if (s.rabbitmq().declare().deadLetterExchange() != null) {
+                        address(e, at + ".rabbitmq.declare.deadLetterExchange",
+                                s.rabbitmq().declare().deadLetterExchange(), prefix);
+                    }
+                }
+                if (s.rabbitmq().prefetch() != null && s.rabbitmq().prefetch() > MAX_PREFETCH) {
+                    e.add(new FieldError(at + ".rabbitmq.prefetch", "at most " + MAX_PREFETCH));
                 }
                 deadLetter(e, at, s, prefix);
             }

@@ -144,6 +144,7 @@ public class SourceManager {
             case KAFKA -> new KafkaSourceRunner(spec, stats, publisher, scheduler, kafkaBootstrapServers,
                     kafkaDeadLetters);
             case AMQP -> new AmqpSourceRunner(spec, stats, publisher, scheduler, vertx, amqpDefaults());
+            case RABBITMQ -> new RabbitmqSourceRunner(spec, stats, publisher, scheduler, amqpDefaults());
             case SQS -> new SqsSourceRunner(spec, stats, publisher, scheduler);
             case IMAP -> new ImapSourceRunner(spec, stats, publisher, scheduler, leases, hostCheck(spec),
                     config.mailboxLease());

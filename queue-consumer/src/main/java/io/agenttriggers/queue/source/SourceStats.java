@@ -33,6 +33,8 @@ public final class SourceStats {
     final Counter deadLettered;
     final Counter retries;
     final Counter dedupExtracted;
+    /** Deliveries the broker marked as redelivered (a consumer before this one did not acknowledge them). */
+    final Counter redeliveries;
     final Timer latency;
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicLong backlog = new AtomicLong(-1);
@@ -51,6 +53,7 @@ public final class SourceStats {
         deadLettered = registry.counter("triggers.queue.dead.lettered", tags);
         retries = registry.counter("triggers.queue.publish.retries", tags);
         dedupExtracted = registry.counter("triggers.queue.dedup.keys.extracted", tags);
+        redeliveries = registry.counter("triggers.queue.redeliveries", tags);
         latency = Timer.builder("triggers.queue.processing").description("From receipt to the event durable on Kafka")
                 .tags(tags).publishPercentileHistogram().register(registry);
         Gauge.builder("triggers.queue.backlog", backlog, AtomicLong::get)

@@ -151,7 +151,7 @@ class SourceCatalogTest {
     void namesAreDnsLabels() {
         assertThat(SourceValidator.validate(new SourceSpec("Bad_Name", Type.AMQP, null, null,
                 Extraction.ofValue("e"), Extraction.ofValue("t"), null, null, null, null, null, null, null, null,
-                null, null, new SourceSpec.Amqp("q", null, null, null, null, null, null), null, null, null), URLS))
+                null, null, new SourceSpec.Amqp("q", null, null, null, null, null, null), null, null, null, null), URLS))
                 .containsExactly("source Bad_Name: name must be 1-63 lowercase letters, digits or '-', starting "
                         + "with a letter or digit");
         assertThat(List.of("a", "team-events", "x1")).allMatch(n -> SourceValidator.NAME.matcher(n).matches());

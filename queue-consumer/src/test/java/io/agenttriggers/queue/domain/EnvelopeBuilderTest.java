@@ -38,7 +38,7 @@ class EnvelopeBuilderTest {
             List<String> headers) {
         return new SourceSpec("team-events", Type.KAFKA, null, format, eventName, tenant, dedup, null, headers, null,
                 null, null, null, null, null, new SourceSpec.Kafka("team.events", null, null, null, null, null, null),
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     static RawMessage message(byte[] body, Map<String, String> headers) {
@@ -180,7 +180,7 @@ class EnvelopeBuilderTest {
     void bodiesOverTheLimitAreRefused() {
         SourceSpec small = new SourceSpec("s", Type.KAFKA, null, Format.BINARY, Extraction.ofValue("e"),
                 Extraction.ofValue("t"), null, null, null, null, null, null, null, null, 10,
-                new SourceSpec.Kafka("t", null, null, null, null, null, null), null, null, null, null);
+                new SourceSpec.Kafka("t", null, null, null, null, null, null), null, null, null, null, null);
         assertThatThrownBy(() -> new EnvelopeBuilder(small).build(message(new byte[11], Map.of())))
                 .hasMessage("body of 11 bytes is over the limit of 10");
     }

@@ -84,7 +84,7 @@ class SourceRunnerTest {
         return new SourceSpec("s", SourceSpec.Type.KAFKA, null, null, Extraction.ofJsonPath("$.type", null),
                 Extraction.ofValue("acme"), Extraction.ofJsonPath("$.id", null), null, null, null, null, null, null,
                 new SourceSpec.Retry(Duration.ofMillis(5), Duration.ofMillis(40)), null,
-                new SourceSpec.Kafka("t", null, null, null, null, null, null), null, null, null, null);
+                new SourceSpec.Kafka("t", null, null, null, null, null, null), null, null, null, null, null);
     }
 
     static RawMessage message(String body) {
