@@ -160,9 +160,9 @@ class RabbitmqSourceTest {
         // Paused, a good message waits in the queue; resumed, it becomes an event.
         String id = "p-" + UUID.randomUUID();
         publish("", requeueQueue, new AMQP.BasicProperties.Builder().messageId(id).build(), "{\"type\":\"x\"}");
-        Thread.sleep(1_500);
-        assertThat(InboundEvents.first(e -> e.dedupKey() != null && e.dedupKey().endsWith(id))).isEmpty();
-        assertThat(channel.queueDeclarePassive(requeueQueue).getMessageCount()).isEqualTo(1);
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5))
+                .until(() -> InboundEvents.first(e -> e.dedupKey() != null && e.dedupKey().endsWith(id)).isEmpty()
+                        && channel.queueDeclarePassive(requeueQueue).getMessageCount() == 1);
         given().header("Authorization", ADMIN).post("/api/v1/sources/rabbit-requeue/resume").then().statusCode(200);
         TriggerEvent event = await().atMost(Duration.ofSeconds(20))
                 .until(() -> InboundEvents.first(e -> e.dedupKey() != null && e.dedupKey().endsWith(id)),

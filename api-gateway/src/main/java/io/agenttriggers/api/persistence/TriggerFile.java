@@ -13,8 +13,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,8 +42,7 @@ public class TriggerFile extends FileReconciler<ApiTriggerSpec, TriggerStore.Sto
     }
 
     void start(@Observes @Priority(10) StartupEvent ignored) {
-        config.triggersFile().filter(f -> !f.isBlank())
-                .ifPresent(file -> reconcileIfChanged(Path.of(file)).await().atMost(Duration.ofSeconds(60)));
+        applyAtStart(config.triggersFile());
     }
 
     @Override

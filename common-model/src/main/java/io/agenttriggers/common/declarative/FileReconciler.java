@@ -102,6 +102,12 @@ public abstract class FileReconciler<S, E> {
     protected void counted(int errors) {
     }
 
+    /** At start: applies the configured file, if one is configured, waiting for it (a minute at most). */
+    protected void applyAtStart(java.util.Optional<String> file) {
+        file.filter(f -> !f.isBlank()).ifPresent(f -> reconcileIfChanged(Path.of(f)).await()
+                .atMost(java.time.Duration.ofSeconds(60)));
+    }
+
     /** Applies the file if its content changed since the last application; logs the outcome. */
     public Uni<Applied> reconcileIfChanged(Path file) {
         String text;

@@ -13,8 +13,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -50,8 +48,7 @@ public class ScheduleFile extends FileReconciler<ScheduleSpec, ScheduleStore.Sto
     }
 
     void start(@Observes StartupEvent ignored) {
-        config.schedulesFile().filter(f -> !f.isBlank())
-                .ifPresent(file -> reconcileIfChanged(Path.of(file)).await().atMost(Duration.ofSeconds(60)));
+        applyAtStart(config.schedulesFile());
     }
 
     @Override
