@@ -32,46 +32,101 @@ public class RunLedger {
             + "status, reason, decision_mode, agent_run_id, result::text as result, error, cost_usd, llm_calls, attempts, original_run_id, "
             + "traceparent, event_time, queued_at, started_at, finished_at, outcome_published_at";
 
+    /** {@link #COLUMNS} of the row aliased {@code r}, for statements that join the runs with their arguments. */
+    private static final String R_COLUMNS = java.util.Arrays.stream(COLUMNS.split(", "))
+            .map(c -> "r." + c).collect(java.util.stream.Collectors.joining(", "));
+
     @Inject
     Pool pool;
 
-    private StatementBatcher claims;
-    private StatementBatcher finishes;
-    private StatementBatcher finishesWithAttempt;
-    private StatementBatcher outcomeMarks;
+    private ArrayBatcher<ClaimArgs, RunRecord> claims;
+    private ArrayBatcher<Finish, RunRecord> finishes;
+    private ArrayBatcher<UUID, Void> outcomeMarks;
 
     @jakarta.annotation.PostConstruct
     void init() {
-        // Concurrent runs share commits; a few batches of each kind may be in flight on the pool at once.
-        claims = new StatementBatcher(pool, CLAIM, 256, 4);
-        finishes = new StatementBatcher(pool, FINISH, 256, 4);
-        finishesWithAttempt = new StatementBatcher(pool, FINISH_WITH_ATTEMPT, 256, 4);
-        outcomeMarks = new StatementBatcher(pool, "update dispatch.runs set outcome_published_at = now() "
-                + "where run_id = $1", 256, 2);
+        // Concurrent runs share statements and commits; a few batches of each kind may be in flight at once.
+        claims = new ArrayBatcher<>(this::claimAll, 256, 4);
+        finishes = new ArrayBatcher<>(this::finishAll, 256, 4);
+        outcomeMarks = new ArrayBatcher<>(this::markAll, 256, 2);
     }
 
     /**
-     * The claim and the run row in one statement (one round trip, batched with concurrent claims): the key is taken
-     * when free or expired, else its owner is read, and the run row is inserted as {@code running} (the owner) or
-     * {@code duplicate}. No row back means a redelivered run or a key taken by a transaction that committed while
-     * this one ran; {@link #claimStepwise} settles both.
+     * The claims and run rows of a batch of events in one statement (distinct keys): each key is taken when free or
+     * expired, else its owner is read, and the run row is inserted as {@code running} (the owner) or {@code duplicate}.
+     * No row back for an event means a redelivered run or a key taken by a transaction that committed while this one
+     * ran; {@link #claimStepwise} settles both.
      */
-    private static final String CLAIM = "with taken as (insert into dispatch.idempotency_keys "
-            + "(tenant_id, dedup_key, run_id, expires_at) values ($1, $2, $3, now() + $4 * interval '1 millisecond') "
+    private static final String CLAIM = "with v as (select * from unnest($1::text[], $2::text[], $3::uuid[], "
+            + "$4::int8[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::uuid[], "
+            + "$12::int8[], $13::text[], $14::text[]) as v(tenant_id, dedup_key, run_id, window_ms, event_name, "
+            + "trigger_type, source, traceparent, event_time, event, owner, lease_ms, path, workflow_id)), "
+            + "taken as (insert into dispatch.idempotency_keys as k (tenant_id, dedup_key, run_id, expires_at) "
+            + "select tenant_id, dedup_key, run_id, now() + window_ms * interval '1 millisecond' from v "
             + "on conflict (tenant_id, dedup_key) do update set run_id = excluded.run_id, "
-            + "expires_at = excluded.expires_at where dispatch.idempotency_keys.expires_at < now() returning run_id), "
-            + "owner as (select run_id from taken union all select k.run_id from dispatch.idempotency_keys k "
-            + "where k.tenant_id = $1 and k.dedup_key = $2 and not exists (select 1 from taken)) "
+            + "expires_at = excluded.expires_at where k.expires_at < now() returning k.tenant_id, k.dedup_key, k.run_id), "
+            + "o as (select v.*, coalesce(t.run_id, (select k.run_id from dispatch.idempotency_keys k "
+            + "where k.tenant_id = v.tenant_id and k.dedup_key = v.dedup_key)) as holder from v left join taken t "
+            + "on t.tenant_id = v.tenant_id and t.dedup_key = v.dedup_key) "
             + "insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, dedup_key, status, "
             + "original_run_id, traceparent, event_time, started_at, finished_at, event, owner, lease_until, "
             + "planned_path, workflow_id) "
-            + "select $3, $1, $5, $6, $7, $2, case when o.run_id = $3 then 'running' else 'duplicate' end, "
-            + "nullif(o.run_id, $3), $8, $9, case when o.run_id = $3 then now() end, "
-            + "case when o.run_id = $3 then null else now() end, cast(cast($10 as text) as jsonb), "
-            + "case when o.run_id = $3 then $11::uuid end, "
-            + "case when o.run_id = $3 then now() + $12 * interval '1 millisecond' end, "
-            + "case when o.run_id = $3 then $13 end, $14 from owner o "
+            + "select o.run_id, o.tenant_id, o.event_name, o.trigger_type, o.source, o.dedup_key, "
+            + "case when o.holder = o.run_id then 'running' else 'duplicate' end, nullif(o.holder, o.run_id), "
+            + "o.traceparent, o.event_time, case when o.holder = o.run_id then now() end, "
+            + "case when o.holder = o.run_id then null else now() end, o.event::jsonb, "
+            + "case when o.holder = o.run_id then o.owner end, "
+            + "case when o.holder = o.run_id then now() + o.lease_ms * interval '1 millisecond' end, "
+            + "case when o.holder = o.run_id then o.path end, o.workflow_id from o where o.holder is not null "
             + "on conflict (run_id) do nothing returning " + COLUMNS;
+
+    /** One event's claim, batched with concurrent claims. */
+    private record ClaimArgs(TriggerEvent event, long windowMs, UUID owner, long leaseMs, String path) {
+    }
+
+    private static String claimKey(String tenantId, String dedupKey) {
+        return tenantId + '\u0000' + dedupKey;
+    }
+
+    private Uni<java.util.Map<String, RunRecord>> claimAll(List<ClaimArgs> batch) {
+        int n = batch.size();
+        String[] tenants = new String[n], keys = new String[n], names = new String[n], types = new String[n],
+                sources = new String[n], traceparents = new String[n], events = new String[n], paths = new String[n],
+                workflows = new String[n];
+        UUID[] runIds = new UUID[n], owners = new UUID[n];
+        Long[] windows = new Long[n], leases = new Long[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            ClaimArgs c = batch.get(i);
+            TriggerEvent e = c.event();
+            tenants[i] = e.tenantId();
+            keys[i] = e.dedupKey();
+            runIds[i] = UUID.fromString(e.id());
+            windows[i] = c.windowMs();
+            names[i] = e.eventName();
+            types[i] = e.type().wire();
+            sources[i] = e.source();
+            traceparents[i] = e.traceparent();
+            times[i] = e.time();
+            events[i] = eventJson(e);
+            owners[i] = c.owner();
+            leases[i] = c.leaseMs();
+            paths[i] = c.path();
+            workflows[i] = e.workflowId();
+        }
+        Tuple args = Tuple.tuple().addArrayOfString(tenants).addArrayOfString(keys).addArrayOfUUID(runIds)
+                .addArrayOfLong(windows).addArrayOfString(names).addArrayOfString(types).addArrayOfString(sources)
+                .addArrayOfString(traceparents).addArrayOfOffsetDateTime(times).addArrayOfString(events)
+                .addArrayOfUUID(owners).addArrayOfLong(leases).addArrayOfString(paths).addArrayOfString(workflows);
+        return pool.preparedQuery(CLAIM).execute(args).map(rows -> {
+            java.util.Map<String, RunRecord> out = new java.util.HashMap<>();
+            for (Row r : rows) {
+                RunRecord run = map(r);
+                out.put(claimKey(run.tenantId(), run.dedupKey()), run);
+            }
+            return out;
+        });
+    }
 
     /**
      * Claims the event's (tenant, dedup key) and creates its run row in one statement. The unique key makes
@@ -80,27 +135,11 @@ public class RunLedger {
      * existed already (a redelivery) is not held by this call: {@link #takeOver} settles who runs it.
      */
     public Uni<Claim> claim(TriggerEvent event, Duration window, UUID owner, Duration lease, String path) {
-        UUID runId = UUID.fromString(event.id());
-        Tuple args = Tuple.tuple()
-                .addString(event.tenantId())
-                .addString(event.dedupKey())
-                .addUUID(runId)
-                .addLong(window.toMillis())
-                .addString(event.eventName())
-                .addString(event.type().wire())
-                .addString(event.source())
-                .addString(event.traceparent())
-                .addOffsetDateTime(event.time())
-                .addString(eventJson(event))
-                .addUUID(owner)
-                .addLong(lease.toMillis())
-                .addString(path)
-                .addString(event.workflowId());
-        return claims.execute(args, event.tenantId() + '\u0000' + event.dedupKey()).chain(rows -> {
-            if (rows.size() == 0) {
+        ClaimArgs args = new ClaimArgs(event, window.toMillis(), owner, lease.toMillis(), path);
+        return claims.submit(args, claimKey(event.tenantId(), event.dedupKey())).chain(run -> {
+            if (run == null) {
                 return claimStepwise(event, window);
             }
-            RunRecord run = map(rows.iterator().next());
             boolean duplicate = run.status() == RunStatus.DUPLICATE;
             return Uni.createFrom().item(new Claim(run, duplicate, !duplicate));
         });
@@ -300,18 +339,78 @@ public class RunLedger {
                 .replaceWithVoid();
     }
 
-    private static final String FINISH_SET = "status = $2, reason = $3, decision_mode = $4, agent_run_id = $5, "
-            + "result = cast(cast($6 as text) as jsonb), error = $7, cost_usd = $8, llm_calls = $9, finished_at = now()";
+    /**
+     * The terminal states of a batch of runs with the attempts that decided them, in one statement: each run changes
+     * only while queued or running and held by the given owner; its attempt is logged either way.
+     */
+    private static final String FINISH = "with v as (select * from unnest($1::uuid[], $2::text[], $3::text[], "
+            + "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int4[], $10::uuid[], $11::bool[], "
+            + "$12::text[], $13::timestamptz[], $14::int8[], $15::int4[], $16::text[], $17::text[]) as v(run_id, status, "
+            + "reason, decision_mode, agent_run_id, result, error, cost_usd, llm_calls, owner, logged, a_path, "
+            + "a_started_at, a_duration_ms, a_status_code, a_error_class, a_error)), "
+            + "attempt as (insert into dispatch.attempts (run_id, number, path, started_at, duration_ms, status_code, "
+            + "error_class, error) select v.run_id, (select coalesce(max(a.number), 0) + 1 from dispatch.attempts a "
+            + "where a.run_id = v.run_id and a.run_id = any($1::uuid[])), v.a_path, v.a_started_at, v.a_duration_ms, "
+            + "v.a_status_code, v.a_error_class, v.a_error from v where v.logged) "
+            + "update dispatch.runs r set status = v.status, reason = v.reason, decision_mode = v.decision_mode, "
+            + "agent_run_id = v.agent_run_id, result = v.result::jsonb, error = v.error, cost_usd = v.cost_usd::numeric, "
+            + "llm_calls = v.llm_calls, finished_at = now(), attempts = r.attempts + case when v.logged then 1 else 0 end "
+            // The second condition on run_id lets the planner prune the ledger's partitions to the batch's days.
+            + "from v where r.run_id = v.run_id and r.run_id = any($1::uuid[]) and r.status in ('queued', 'running') "
+            + "and r.owner = v.owner returning " + R_COLUMNS;
 
-    private static final String FINISH = "update dispatch.runs set " + FINISH_SET
-            + " where run_id = $1 and status in ('queued', 'running') and owner = $10 returning " + COLUMNS;
+    /** One run's terminal state and its last attempt (null: none to log). */
+    private record Finish(UUID runId, UUID owner, RunStatus status, String reason, String decisionMode,
+            String agentRunId, String result, String error, BigDecimal costUsd, int llmCalls, Attempt last) {
+    }
 
-    /** The terminal state together with the attempt that decided it (one statement, one commit). */
-    private static final String FINISH_WITH_ATTEMPT = "with attempt as (insert into dispatch.attempts (run_id, number, "
-            + "path, started_at, duration_ms, status_code, error_class, error) values ($1, (select coalesce(max(number), 0) "
-            + "+ 1 from dispatch.attempts where run_id = $1), $11, $12, $13, $14, $15, $16)) "
-            + "update dispatch.runs set " + FINISH_SET + ", attempts = attempts + 1"
-            + " where run_id = $1 and status in ('queued', 'running') and owner = $10 returning " + COLUMNS;
+    private Uni<java.util.Map<String, RunRecord>> finishAll(List<Finish> batch) {
+        int n = batch.size();
+        UUID[] runIds = new UUID[n], owners = new UUID[n];
+        String[] statuses = new String[n], reasons = new String[n], modes = new String[n], agentRuns = new String[n],
+                results = new String[n], errors = new String[n], costs = new String[n], paths = new String[n],
+                errorClasses = new String[n], attemptErrors = new String[n];
+        Integer[] llmCalls = new Integer[n], statusCodes = new Integer[n];
+        Boolean[] logged = new Boolean[n];
+        OffsetDateTime[] startedAt = new OffsetDateTime[n];
+        Long[] durations = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Finish f = batch.get(i);
+            runIds[i] = f.runId();
+            owners[i] = f.owner();
+            statuses[i] = f.status().wire();
+            reasons[i] = f.reason();
+            modes[i] = f.decisionMode();
+            agentRuns[i] = f.agentRunId();
+            results[i] = f.result();
+            errors[i] = f.error();
+            costs[i] = f.costUsd() == null ? null : f.costUsd().toPlainString();
+            llmCalls[i] = f.llmCalls();
+            Attempt a = f.last();
+            logged[i] = a != null;
+            if (a != null) {
+                paths[i] = a.path();
+                startedAt[i] = a.startedAt();
+                durations[i] = a.durationMs();
+                statusCodes[i] = a.statusCode();
+                errorClasses[i] = a.errorClass();
+                attemptErrors[i] = a.error();
+            }
+        }
+        Tuple args = Tuple.tuple().addArrayOfUUID(runIds).addArrayOfString(statuses).addArrayOfString(reasons)
+                .addArrayOfString(modes).addArrayOfString(agentRuns).addArrayOfString(results).addArrayOfString(errors)
+                .addArrayOfString(costs).addArrayOfInteger(llmCalls).addArrayOfUUID(owners).addArrayOfBoolean(logged)
+                .addArrayOfString(paths).addArrayOfOffsetDateTime(startedAt).addArrayOfLong(durations)
+                .addArrayOfInteger(statusCodes).addArrayOfString(errorClasses).addArrayOfString(attemptErrors);
+        return pool.preparedQuery(FINISH).execute(args).map(rows -> {
+            java.util.Map<String, RunRecord> out = new java.util.HashMap<>();
+            for (Row r : rows) {
+                RunRecord run = map(r);
+                out.put(run.runId(), run);
+            }
+            return out;
+        });
+    }
 
     /** The run after {@link #finish}; {@code ours} when this execution's finish is the one that ended it. */
     public record Finished(RunRecord run, boolean ours) {
@@ -324,31 +423,24 @@ public class RunLedger {
      */
     public Uni<Finished> finish(String runId, UUID owner, RunStatus status, String reason, String decisionMode,
             String agentRunId, JsonNode result, String error, BigDecimal costUsd, int llmCalls, Attempt last) {
-        Tuple values = Tuple.tuple()
-                .addUUID(UUID.fromString(runId))
-                .addString(status.wire())
-                .addString(reason)
-                .addString(decisionMode)
-                .addString(agentRunId)
-                .addString(result == null ? null : result.toString())
-                .addString(error)
-                .addBigDecimal(costUsd)
-                .addInteger(llmCalls)
-                .addUUID(owner);
-        StatementBatcher statement = finishes;
-        if (last != null) {
-            values.addString(last.path()).addOffsetDateTime(last.startedAt()).addLong(last.durationMs())
-                    .addInteger(last.statusCode()).addString(last.errorClass()).addString(last.error());
-            statement = finishesWithAttempt;
-        }
-        return statement.execute(values, runId)
+        UUID id = UUID.fromString(runId);
+        Finish f = new Finish(id, owner, status, reason, decisionMode, agentRunId,
+                result == null ? null : result.toString(), error, costUsd, llmCalls, last);
+        return finishes.submit(f, id.toString())
                 // Not ours (any more), or already terminal: what the row says stands, read it.
-                .chain(rows -> rows.size() > 0 ? Uni.createFrom().item(new Finished(map(rows.iterator().next()), true))
-                        : find(runId).map(run -> new Finished(run.orElseThrow(), false)));
+                .chain(run -> run != null ? Uni.createFrom().item(new Finished(run, true))
+                        : find(runId).map(found -> new Finished(found.orElseThrow(), false)));
     }
 
     public Uni<Void> markOutcomePublished(String runId) {
-        return outcomeMarks.execute(Tuple.of(UUID.fromString(runId)), runId).replaceWithVoid();
+        UUID id = UUID.fromString(runId);
+        return outcomeMarks.submit(id, id.toString());
+    }
+
+    private Uni<java.util.Map<String, Void>> markAll(List<UUID> runIds) {
+        return pool.preparedQuery("update dispatch.runs set outcome_published_at = now() where run_id = any($1::uuid[])")
+                .execute(Tuple.tuple().addArrayOfUUID(runIds.toArray(UUID[]::new)))
+                .map(rows -> java.util.Map.of());
     }
 
     public Uni<Optional<RunRecord>> find(String runId) {

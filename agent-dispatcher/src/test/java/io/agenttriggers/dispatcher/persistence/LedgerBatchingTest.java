@@ -9,6 +9,7 @@ import io.agenttriggers.common.event.TriggerType;
 import io.agenttriggers.common.run.RunStatus;
 import io.agenttriggers.dispatcher.RuntimeStub;
 import io.agenttriggers.dispatcher.domain.Claim;
+import io.agenttriggers.dispatcher.domain.RunRecord.Attempt;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -102,16 +103,69 @@ class LedgerBatchingTest {
     }
 
     @Test
-    void aFailingExecutionInABatchDoesNotFailItsNeighbours() {
-        StatementBatcher division = new StatementBatcher(pool, "select 10 / $1 as q", 64, 1);
+    void concurrentFinishesShareABatchAndEachIsAnsweredItsOwnRun() {
+        String tenant = "finish-" + System.nanoTime();
+        java.util.UUID owner = java.util.UUID.randomUUID();
+        List<TriggerEvent> events = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            events.add(event(tenant, "f" + i));
+        }
+        Uni.join().all(events.stream().map(e -> ledger.claim(e, Duration.ofHours(1), owner, Duration.ofSeconds(15),
+                "agent")).toList()).andFailFast().await().atMost(Duration.ofSeconds(30));
+
+        // Every third finish comes from an execution that no longer holds its run; every other one logs an attempt.
+        List<Uni<RunLedger.Finished>> finishes = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            java.util.UUID by = i % 3 == 0 ? java.util.UUID.randomUUID() : owner;
+            Attempt attempt = i % 2 == 0 ? new Attempt(0, "agent", java.time.OffsetDateTime.now(),
+                    10 + i, 200, null, null) : null;
+            finishes.add(ledger.finish(events.get(i).id(), by, RunStatus.SUCCEEDED, null, "agent", "agent-" + i,
+                    JsonNodeFactory.instance.objectNode().put("i", i), null, new java.math.BigDecimal("0.0" + i % 10),
+                    i, attempt));
+        }
+        List<RunLedger.Finished> answers = Uni.join().all(finishes).andFailFast().await().atMost(Duration.ofSeconds(30));
+
+        for (int i = 0; i < events.size(); i++) {
+            RunLedger.Finished f = answers.get(i);
+            assertThat(f.run().runId()).isEqualTo(events.get(i).id());
+            if (i % 3 == 0) {
+                assertThat(f.ours()).as("finish %d by a stranger", i).isFalse();
+                assertThat(f.run().status()).isEqualTo(RunStatus.RUNNING);
+            } else {
+                assertThat(f.ours()).as("finish %d by the owner", i).isTrue();
+                assertThat(f.run().status()).isEqualTo(RunStatus.SUCCEEDED);
+                assertThat(f.run().agentRunId()).isEqualTo("agent-" + i);
+                assertThat(f.run().result().get("i").asInt()).isEqualTo(i);
+                assertThat(f.run().costUsd()).isEqualByComparingTo("0.0" + i % 10);
+                assertThat(f.run().attempts()).isEqualTo(i % 2 == 0 ? 1 : 0);
+            }
+            // The attempt is logged whoever finished, as the execution that made it saw it.
+            List<Attempt> log = ledger.attempts(events.get(i).id()).await().atMost(Duration.ofSeconds(5));
+            assertThat(log).hasSize(i % 2 == 0 ? 1 : 0);
+            if (i % 2 == 0) {
+                assertThat(log.get(0).number()).isEqualTo(1);
+                assertThat(log.get(0).durationMs()).isEqualTo(10 + i);
+            }
+        }
+    }
+
+    @Test
+    void aFailingItemInABatchDoesNotFailItsNeighbours() {
+        ArrayBatcher<Integer, Integer> division = new ArrayBatcher<>(items -> pool
+                .preparedQuery("select d, 10 / d as q from unnest($1::int4[]) as d")
+                .execute(Tuple.tuple().addArrayOfInteger(items.toArray(Integer[]::new)))
+                .map(rows -> {
+                    Map<String, Integer> out = new HashMap<>();
+                    rows.forEach(r -> out.put(Integer.toString(r.getInteger("d")), r.getInteger("q")));
+                    return out;
+                }), 64, 1);
         List<Uni<Integer>> results = new ArrayList<>();
         int[] divisors = {1, 2, 0, 5, 10, 0, 1};
         for (int d : divisors) {
-            results.add(division.execute(Tuple.of(d), null)
-                    .map(rows -> rows.iterator().next().getInteger("q"))
-                    .onFailure().recoverWithItem(-1));
+            results.add(division.submit(d, Integer.toString(d)).onFailure().recoverWithItem(-1));
         }
         List<Integer> answers = Uni.join().all(results).andFailFast().await().atMost(Duration.ofSeconds(10));
+        // Repeated keys (1, 0) wait for a later batch; the zero divisors fail alone.
         assertThat(answers).containsExactly(10, 5, -1, 2, 1, -1, 10);
     }
 }
