@@ -320,9 +320,14 @@ public class RunLedger {
      * a lease taken over is not renewed.
      */
     public Uni<Integer> renewLeases(UUID[] runIds, UUID[] owners, Duration lease) {
-        return pool.preparedQuery("update dispatch.runs r set lease_until = now() + $3 * interval '1 millisecond' "
-                        + "from unnest($1::uuid[], $2::uuid[]) as held(run_id, owner) "
-                        + "where r.run_id = held.run_id and r.owner = held.owner")
+        // A row locked now is being finished or marked published (or taken over): it needs no renewal, and waiting
+        // for it would hold the other rows' locks meanwhile. The run_id = any(...) conditions let the planner prune
+        // the ledger's partitions to the runs' days.
+        return pool.preparedQuery("with held as (select * from unnest($1::uuid[], $2::uuid[]) as h(run_id, owner)), "
+                        + "free as (select r.run_id from dispatch.runs r join held on r.run_id = held.run_id "
+                        + "and r.owner = held.owner where r.run_id = any($1::uuid[]) for update of r skip locked) "
+                        + "update dispatch.runs r set lease_until = now() + $3 * interval '1 millisecond' from free "
+                        + "where r.run_id = free.run_id and r.run_id = any($1::uuid[])")
                 .execute(Tuple.tuple().addArrayOfUUID(runIds).addArrayOfUUID(owners).addLong(lease.toMillis()))
                 .map(rows -> rows.rowCount());
     }
