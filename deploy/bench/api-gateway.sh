@@ -50,6 +50,7 @@ PIDS+=($!)
 RUN="$(date +%s)"
 TRIGGERS_ADMIN_TOKEN="$TOKEN" java ${GW_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC} \
   -Dquarkus.http.port="$GATEWAY_PORT" -Dquarkus.http.host=127.0.0.1 \
+  -Dtriggers.overload.adaptive.enabled=false \
   "-Dmp.messaging.outgoing.\"triggers.inbound\".topic=bench.api.$RUN" \
   -jar "$ROOT/api-gateway/target/quarkus-app/quarkus-run.jar" > "$WORK/api-gateway.log" 2>&1 &
 PIDS+=($!)

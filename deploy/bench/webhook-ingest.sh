@@ -19,6 +19,7 @@
 # the heap never grows (the live set is ~25 MiB), so the young generation stays at ~20 MiB and collects about ten times
 # a second under load. GW_JAVA_OPTS replaces these options (e.g. GW_JAVA_OPTS="-Xms64m -Xmx256m -XX:+UseSerialGC" for
 # the stack's own, or add -XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile); GW_EXTRA adds -D overrides.
+# The gateway's adaptive admission limit is off here: saturated on purpose, it would refuse what this measures.
 #
 # Prints a Markdown table and writes it to deploy/bench/results/webhook-ingest-<time>.md (git-ignored).
 set -euo pipefail
@@ -50,6 +51,7 @@ PIDS+=($!)
 TRIGGERS_ADMIN_TOKEN="$TOKEN" TRIGGERS_SECRETS_KEY="$(head -c 32 /dev/urandom | base64)" \
   java ${GW_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseSerialGC} ${GW_EXTRA:-} \
   -Dquarkus.http.port="$GATEWAY_PORT" -Dquarkus.http.host=127.0.0.1 \
+  -Dtriggers.overload.adaptive.enabled=false \
   "-Dmp.messaging.outgoing.\"triggers.inbound\".topic=bench.inbound.$TOKEN" \
   -jar "$JAR" > "$WORK/gateway.log" 2>&1 &
 PIDS+=($!)

@@ -13,6 +13,7 @@ import io.agenttriggers.common.declarative.DeclarativeFiles;
 import io.agenttriggers.common.event.TriggerData;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerType;
+import io.agenttriggers.common.overload.AdmissionLimit;
 import io.agenttriggers.common.overload.BacklogGate;
 import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
@@ -66,6 +67,9 @@ public class ApiTriggerResource {
 
     @Inject
     BacklogGate backlog;
+
+    @Inject
+    AdmissionLimit admissions;
 
     @Inject
     RouteRegistry routes;
@@ -155,13 +159,21 @@ public class ApiTriggerResource {
         // The raw (still percent-encoded) path: an encoded '/' inside a template value must not split a segment.
         String path = "/" + request.path().replaceFirst("^/+", "");
         RouteTable.Match match;
+        AdmissionLimit.Admission admission;
         try {
             ProblemException overloaded = backlog.refusal();
             if (overloaded != null) {
                 throw overloaded;
             }
+            admission = admissions.admit().orElseThrow(admissions::refusal);
+        } catch (ProblemException e) {
+            count("unknown", e.status(), e.code());
+            throw e;
+        }
+        try {
             match = resolve(method, path);
         } catch (ProblemException e) {
+            admission.ignored();
             count("unknown", e.status(), e.code());
             throw e;
         }
@@ -170,9 +182,11 @@ public class ApiTriggerResource {
                 .chain(caller -> {
                     JsonNode payload = payload(trigger, match.params(), uri, headers, body);
                     return limits(trigger, caller).chain(() -> runs.start(start(trigger, payload, method, path,
-                            headers, body)));
+                            headers, body, admission)));
                 })
                 .onItemOrFailure().invoke((response, failure) -> {
+                    end(admission, failure == null ? response.getStatus()
+                            : failure instanceof ProblemException p ? p.status() : 500);
                     if (failure instanceof ProblemException p) {
                         count(trigger.id(), p.status(), p.code());
                     } else if (failure != null) {
@@ -181,6 +195,17 @@ public class ApiTriggerResource {
                         count(trigger.id(), response.getStatus(), null);
                     }
                 });
+    }
+
+    /** A started run's time samples the ingress's latency; a 5xx is a publish that could not be had; else no sample. */
+    private static void end(AdmissionLimit.Admission admission, int status) {
+        if (status < 300) {
+            admission.answered();
+        } else if (status >= 500) {
+            admission.dropped();
+        } else {
+            admission.ignored();
+        }
     }
 
     private RouteTable.Match resolve(String method, String path) {
@@ -279,7 +304,7 @@ public class ApiTriggerResource {
     }
 
     private TriggerRuns.Start start(ApiTrigger trigger, JsonNode payload, String method, String path,
-            HttpHeaders headers, byte[] body) {
+            HttpHeaders headers, byte[] body, AdmissionLimit.Admission admission) {
         String key = headers.getHeaderString("Idempotency-Key");
         String hash = null;
         if (key != null) {
@@ -301,7 +326,7 @@ public class ApiTriggerResource {
                 .data(new TriggerData(payload, allowListed(headers), trigger.options()))
                 .build();
         return new TriggerRuns.Start(event, trigger.id(), !trigger.authRequired(), trigger.responseMode(),
-                trigger.syncTimeout(), key, hash);
+                trigger.syncTimeout(), key, hash, admission);
     }
 
     private void count(String trigger, int status, String reason) {

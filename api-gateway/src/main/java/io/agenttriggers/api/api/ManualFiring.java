@@ -13,6 +13,7 @@ import io.agenttriggers.common.event.ResponseMode;
 import io.agenttriggers.common.event.TriggerData;
 import io.agenttriggers.common.event.TriggerEvent;
 import io.agenttriggers.common.event.TriggerType;
+import io.agenttriggers.common.overload.AdmissionLimit;
 import io.agenttriggers.common.problem.ProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -132,6 +133,6 @@ public class ManualFiring {
                 .data(new TriggerData(payload, Map.of("x-fired-by", principal), spec.options()))
                 .build();
         return runs.start(new TriggerRuns.Start(event, trigger.id(), false, ResponseMode.ASYNC, Duration.ZERO,
-                null, null));
+                null, null, AdmissionLimit.unlimited()));
     }
 }

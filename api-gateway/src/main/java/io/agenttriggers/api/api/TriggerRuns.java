@@ -8,6 +8,7 @@ import io.agenttriggers.api.persistence.IdempotencyStore;
 import io.agenttriggers.common.event.EventSize;
 import io.agenttriggers.common.event.ResponseMode;
 import io.agenttriggers.common.event.TriggerEvent;
+import io.agenttriggers.common.overload.AdmissionLimit;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.run.RunOutcome;
 import io.agenttriggers.common.run.RunStatus;
@@ -39,8 +40,12 @@ public class TriggerRuns {
     private static final Logger LOG = Logger.getLogger(TriggerRuns.class);
 
     /** What to start: the event, who owns the run, how to answer, and the idempotency claim if any. */
+    /**
+     * What to start; {@code admission} is the request's place in the ingress's {@link AdmissionLimit}, ended as soon
+     * as the event is durable (a sync request's wait for its run is not the ingress's latency) or known a replay.
+     */
     public record Start(TriggerEvent event, String triggerId, boolean publicResult, ResponseMode mode,
-            Duration syncTimeout, String idempotencyKey, String requestHash) {
+            Duration syncTimeout, String idempotencyKey, String requestHash, AdmissionLimit.Admission admission) {
     }
 
     @Inject
@@ -112,6 +117,7 @@ public class TriggerRuns {
                     return EventSize.answer(e);
                 })
                 .chain(() -> {
+                    start.admission().answered();
                     registry.counter("triggers_accepted_total", "trigger", start.triggerId(), "tenant",
                             event.tenantId()).increment();
                     return registration == null ? Uni.createFrom().item(accepted(event.id(), false))
@@ -120,6 +126,7 @@ public class TriggerRuns {
     }
 
     private Uni<Response> replay(Start start, IdempotencyStore.Claim earlier) {
+        start.admission().ignored();
         if (!earlier.requestHash().equals(start.requestHash())) {
             throw new ProblemException(422, "idempotency_key_mismatch", "Unprocessable content",
                     "This Idempotency-Key was used with a different request; use a new key for a new request");

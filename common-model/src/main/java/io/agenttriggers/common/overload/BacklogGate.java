@@ -60,7 +60,9 @@ public class BacklogGate {
     @PostConstruct
     void start() {
         refused = Counter.builder("triggers_ingress_shed_total")
-                .description("Deliveries answered 503 because the pipeline behind this ingress is behind")
+                .description("Deliveries answered 503 overloaded, by cause: the pipeline behind this ingress is "
+                        + "behind (backlog) or the ingress answers too slowly to take more at once (admission_limit)")
+                .tag("cause", "backlog")
                 .register(registry);
         Gauge.builder("triggers_ingress_backlog_seconds", this, BacklogGate::worstCatchUpSeconds)
                 .description("Time the slowest watched consumer needs to catch up at its recent rate")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agenttriggers.common.event.ResponseMode;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.event.TriggerEvent;
+import io.agenttriggers.common.overload.AdmissionLimit;
 import io.agenttriggers.common.overload.BacklogGate;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.problem.ProblemMappers;
@@ -116,6 +117,9 @@ public class WebhookIngress {
 
     @Inject
     BacklogGate backlog;
+
+    @Inject
+    AdmissionLimit admissions;
 
     private BodyParser parser;
 
@@ -259,19 +263,27 @@ public class WebhookIngress {
     }
 
     private void receive(RoutingContext rc, String endpointId, byte[] body) {
+        Optional<AdmissionLimit.Admission> admitted = admissions.admit();
+        if (admitted.isEmpty()) {
+            ProblemException refusal = admissions.refusal();
+            countRequest(null, refusal.status());
+            answer(rc, problem(rc, refusal));
+            return;
+        }
         long started = System.nanoTime();
         LoggedRequest log = new LoggedRequest();
+        AdmissionLimit.Admission admission = admitted.get();
         Uni<Answer> answer;
         Optional<Endpoint> cached = endpoints.cached(endpointId);
         if (cached != null) {
-            answer = accept(rc, endpointId, cached, body, log);
+            answer = accept(rc, endpointId, cached, body, log, admission);
         } else {
-            answer = endpoints.get(endpointId).chain(found -> accept(rc, endpointId, found, body, log));
+            answer = endpoints.get(endpointId).chain(found -> accept(rc, endpointId, found, body, log, admission));
         }
         Context context = Vertx.currentContext();
         answer.subscribe().with(
-                ok -> finish(rc, context, log, ok, null, started),
-                failure -> finish(rc, context, log, problem(rc, failure), failure, started));
+                ok -> finish(rc, context, log, ok, null, started, admission),
+                failure -> finish(rc, context, log, problem(rc, failure), failure, started, admission));
     }
 
     /**
@@ -279,13 +291,21 @@ public class WebhookIngress {
      * metrics after its answer sees its request.
      */
     private void finish(RoutingContext rc, Context context, LoggedRequest log, Answer answer, Throwable failure,
-            long started) {
+            long started, AdmissionLimit.Admission admission) {
         if (context != null && Vertx.currentContext() != context) {
-            context.runOnContext(ignored -> finish(rc, null, log, answer, failure, started));
+            context.runOnContext(ignored -> finish(rc, null, log, answer, failure, started, admission));
             return;
         }
         countRequest(log.endpointId, answer.status());
         answer(rc, answer);
+        // Only an accepted delivery's time samples the ingress's latency; a 5xx is a publish that could not be had.
+        if (answer.status() < 300) {
+            admission.answered();
+        } else if (answer.status() >= 500) {
+            admission.dropped();
+        } else {
+            admission.ignored();
+        }
         long nanos = System.nanoTime() - started;
         requestDuration.record(nanos, TimeUnit.NANOSECONDS);
         if (log.id != null) {
@@ -312,7 +332,7 @@ public class WebhookIngress {
      * (each stage costs on the hot path); whatever they throw becomes the failure of the returned Uni.
      */
     private Uni<Answer> accept(RoutingContext rc, String endpointId, Optional<Endpoint> found, byte[] body,
-            LoggedRequest log) {
+            LoggedRequest log, AdmissionLimit.Admission admission) {
         try {
             Endpoint endpoint = found.filter(e -> e.spec().isEnabled()).orElseThrow(
                     () -> ProblemException.notFound("endpoint_not_found", "No enabled endpoint " + endpointId));
@@ -320,9 +340,10 @@ public class WebhookIngress {
             start(log, endpoint, request, body);
             EndpointSpec spec = endpoint.spec();
             if (spec.rateLimit() == null && (spec.sourceIpRateLimit() == null || log.sourceIp == null)) {
-                return handle(endpoint, body, request.headers(), log);
+                return handle(endpoint, body, request.headers(), log, admission);
             }
-            return limit(endpoint, log.sourceIp).chain(() -> handle(endpoint, body, request.headers(), log));
+            return limit(endpoint, log.sourceIp)
+                    .chain(() -> handle(endpoint, body, request.headers(), log, admission));
         } catch (RuntimeException e) {
             return Uni.createFrom().failure(e);
         }
@@ -359,7 +380,8 @@ public class WebhookIngress {
         log.body(body, config.eventLogBodyBytes());
     }
 
-    private Uni<Answer> handle(Endpoint endpoint, byte[] body, MultiMap headers, LoggedRequest log) {
+    private Uni<Answer> handle(Endpoint endpoint, byte[] body, MultiMap headers, LoggedRequest log,
+            AdmissionLimit.Admission admission) {
         UnaryOperator<String> header = headers::get;
         boolean heavy = body.length > INLINE_BYTES
                 || endpoint.spec().transform() != null && endpoint.spec().transform().jsonata() != null
@@ -372,14 +394,14 @@ public class WebhookIngress {
                 countRefusal(endpoint, e);
                 throw e;
             }
-            return route(endpoint, prepared, header, log);
+            return route(endpoint, prepared, header, log, admission);
         }
         Context context = Vertx.currentContext();
         return Uni.createFrom().item(() -> prepare(endpoint, body, headers, header))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .emitOn(on(context))
                 .onFailure(ProblemException.class).invoke(e -> countRefusal(endpoint, e))
-                .chain(p -> route(endpoint, p, header, log));
+                .chain(p -> route(endpoint, p, header, log, admission));
     }
 
     private Prepared prepare(Endpoint endpoint, byte[] body, MultiMap headers, UnaryOperator<String> header) {
@@ -401,7 +423,7 @@ public class WebhookIngress {
     }
 
     private Uni<Answer> route(Endpoint endpoint, Prepared prepared, UnaryOperator<String> header,
-            LoggedRequest log) {
+            LoggedRequest log, AdmissionLimit.Admission admission) {
         if (prepared.handshake() != null) {
             log.outcome = "handshake";
             LOG.infof("Handshake on endpoint %s answered without publishing: %s", endpoint.id(),
@@ -420,7 +442,7 @@ public class WebhookIngress {
         log.deliveryId = deliveryId;
         TriggerEvent event = Deliveries.event(endpoint, prepared.payload(), header, deliveryId);
         if (deliveryId == null) {
-            return publish(endpoint, event, null, log);
+            return publish(endpoint, event, null, log, admission);
         }
         return dedup.claim(endpoint.id(), deliveryId, event.id(), config.dedupWindow()).chain(original -> {
             if (original.isPresent()) {
@@ -429,12 +451,17 @@ public class WebhookIngress {
                 log.runId = original.get();
                 return Uni.createFrom().item(accepted(original.get(), "duplicate"));
             }
-            return publish(endpoint, event, deliveryId, log);
+            return publish(endpoint, event, deliveryId, log, admission);
         });
     }
 
-    /** Publishes a claimed (or id-less) delivery: 202 once Kafka acknowledged, or the run's result for sync endpoints. */
-    private Uni<Answer> publish(Endpoint endpoint, TriggerEvent event, String deliveryId, LoggedRequest log) {
+    /**
+     * Publishes a claimed (or id-less) delivery: 202 once Kafka acknowledged, or the run's result for sync endpoints.
+     * A sync delivery leaves the admission limit once its event is durable: the agent's run is not the ingress's
+     * latency, and a wait for it must not hold a place that other deliveries need.
+     */
+    private Uni<Answer> publish(Endpoint endpoint, TriggerEvent event, String deliveryId, LoggedRequest log,
+            AdmissionLimit.Admission admission) {
         EndpointSpec spec = endpoint.spec();
         if (spec.responseMode() != ResponseMode.SYNC) {
             return publisher.publish(endpoint, event, deliveryId).map(ignored -> {
@@ -449,6 +476,7 @@ public class WebhookIngress {
         return publisher.publish(endpoint, event, deliveryId)
                 .onFailure().invoke(wait::cancel)
                 .chain(() -> {
+                    admission.answered();
                     log.outcome = "accepted";
                     log.runId = event.id();
                     return wait.await(Duration.ofSeconds(spec.syncTimeoutSeconds()));
