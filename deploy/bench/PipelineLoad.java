@@ -22,7 +22,13 @@ import java.util.concurrent.atomic.LongAdder;
  * load (no coordinated omission). One Vert.x event loop, keep-alive connections (as many as the server needs, up to
  * {@code connections}); a request that has no answer within 10 s counts as a timeout.
  *
- * <p>Usage: PipelineLoad url rate seconds bodyFile connections
+ * <p>The generator warms itself up first when given a warm-up URL: a fresh JVM sending at hundreds of requests a
+ * second is still interpreting its HTTP client for its first seconds, and its own lag would read as the server's
+ * (seconds of "latency" in the first three seconds of every run, then tens of ms). It sends {@code WARM_SECONDS}
+ * (5) at up to 200/s to that URL, waits {@code WARM_PAUSE} (4 s) for the system to finish those, creates
+ * {@code readyFile} (so the caller can start measuring CPU there) and only then starts the measured schedule.
+ *
+ * <p>Usage: PipelineLoad url rate seconds bodyFile connections [warmUrl readyFile]
  * <br>prints one line: {@code sent=… answered=… p50_ms=… p99_ms=… max_ms=… status_202=… … retry_after=… timeouts=…}
  * and, per status, {@code p99_ms_<status>=…}.
  */
@@ -37,16 +43,70 @@ public class PipelineLoad {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                 .setConnectTimeout(5_000).setIdleTimeout(30),
                 new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
-                .setPort(uri.getPort()).setURI(uri.getPath()).setTimeout(10_000)
-                .putHeader("Content-Type", "application/json");
+        RequestOptions request = options(uri);
+        if (args.length >= 7) {
+            int warmRate = Math.min(rate, 200);
+            long[] warm = schedule(vertx, client, options(java.net.URI.create(args[5])), body, warmRate,
+                    Integer.getInteger("WARM_SECONDS", 5), new int[warmRate * Integer.getInteger("WARM_SECONDS", 5)],
+                    new LongAdder(), new AtomicInteger());
+            System.err.printf("generator warm-up: %d requests, p99 %.1f ms%n", warm.length,
+                    pct(Arrays.stream(warm).filter(l -> l >= 0).sorted().toArray(), 99));
+            Thread.sleep(Integer.getInteger("WARM_PAUSE", 4) * 1000L);
+            Files.writeString(Path.of(args[6]), "ready");
+        }
 
         int total = rate * seconds;
-        long[] latencies = new long[total];
         int[] statuses = new int[total];
-        Arrays.fill(latencies, -1);
         LongAdder retryAfter = new LongAdder();
         AtomicInteger timeouts = new AtomicInteger();
+        long start = System.nanoTime();
+        long[] latencies = schedule(vertx, client, request, body, rate, seconds, statuses, retryAfter, timeouts);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+
+        Map<Integer, Integer> mix = new TreeMap<>();
+        Map<Integer, java.util.List<Long>> perStatus = new ConcurrentHashMap<>();
+        int answered = 0;
+        for (int i = 0; i < total; i++) {
+            if (latencies[i] < 0) {
+                continue;
+            }
+            answered++;
+            mix.merge(statuses[i], 1, Integer::sum);
+            perStatus.computeIfAbsent(statuses[i], s -> new java.util.ArrayList<>()).add(latencies[i]);
+        }
+        long[] all = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("sent=%d answered=%d elapsed_s=%.1f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f", total,
+                answered, elapsed, pct(all, 50), pct(all, 99), all.length == 0 ? 0 : all[all.length - 1] / 1e6));
+        mix.forEach((s, c) -> out.append(" status_").append(s).append('=').append(c));
+        perStatus.forEach((s, l) -> out.append(String.format(" p99_ms_%d=%.1f", s,
+                pct(l.stream().mapToLong(Long::longValue).sorted().toArray(), 99))));
+        out.append(" retry_after=").append(retryAfter.sum()).append(" timeouts=").append(timeouts.get());
+        System.out.println(out);
+        // Where in the run the slow answers were (by due second): a stall shows as a second of its own, a warming
+        // generator or server as the first seconds.
+        StringBuilder bySecond = new StringBuilder("p99_ms_by_second=");
+        for (int from = 0; from < total; from += rate) {
+            long[] second = Arrays.stream(latencies, from, Math.min(total, from + rate)).filter(l -> l >= 0).sorted()
+                    .toArray();
+            bySecond.append(String.format("%s%.0f", from == 0 ? "" : ",", pct(second, 99)));
+        }
+        System.err.println(bySecond);
+        System.exit(0);
+    }
+
+    static RequestOptions options(java.net.URI uri) {
+        return new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
+                .setPort(uri.getPort()).setURI(uri.getPath()).setTimeout(10_000)
+                .putHeader("Content-Type", "application/json");
+    }
+
+    /** Sends {@code rate × seconds} requests on their due times; answers each one's latency from its due time. */
+    static long[] schedule(Vertx vertx, HttpClient client, RequestOptions request, Buffer body, int rate,
+            int seconds, int[] statuses, LongAdder retryAfter, AtomicInteger timeouts) throws InterruptedException {
+        int total = rate * seconds;
+        long[] latencies = new long[total];
+        Arrays.fill(latencies, -1);
         CountDownLatch done = new CountDownLatch(total);
         long start = System.nanoTime() + 100_000_000L;
         long interval = 1_000_000_000L / rate;
@@ -82,29 +142,7 @@ public class PipelineLoad {
             }
         });
         done.await(seconds + 30L, TimeUnit.SECONDS);
-        double elapsed = (System.nanoTime() - start) / 1e9;
-
-        Map<Integer, Integer> mix = new TreeMap<>();
-        Map<Integer, java.util.List<Long>> perStatus = new ConcurrentHashMap<>();
-        int answered = 0;
-        for (int i = 0; i < total; i++) {
-            if (latencies[i] < 0) {
-                continue;
-            }
-            answered++;
-            mix.merge(statuses[i], 1, Integer::sum);
-            perStatus.computeIfAbsent(statuses[i], s -> new java.util.ArrayList<>()).add(latencies[i]);
-        }
-        long[] all = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("sent=%d answered=%d elapsed_s=%.1f p50_ms=%.1f p99_ms=%.1f max_ms=%.1f", total,
-                answered, elapsed, pct(all, 50), pct(all, 99), all.length == 0 ? 0 : all[all.length - 1] / 1e6));
-        mix.forEach((s, c) -> out.append(" status_").append(s).append('=').append(c));
-        perStatus.forEach((s, l) -> out.append(String.format(" p99_ms_%d=%.1f", s,
-                pct(l.stream().mapToLong(Long::longValue).sorted().toArray(), 99))));
-        out.append(" retry_after=").append(retryAfter.sum()).append(" timeouts=").append(timeouts.get());
-        System.out.println(out);
-        System.exit(0);
+        return latencies;
     }
 
     static double pct(long[] sorted, double p) {
