@@ -94,7 +94,7 @@ public class AdmissionLimit {
                 .named("ingress")
                 .nanoClock(nanoClock)
                 .limit(WindowedLimit.newBuilder()
-                        // Windows of at least 10 answers and 100 to 250 ms (twice their p99 in between; the library
+                        // Windows of at least 10 answers and 100 to 250 ms (twice their p90 in between; the library
                         // allows no shorter): a saturated ingress halves its limit in about 1.5 s, and a limit at the
                         // floor grows back by ten a second, which at 5 ms an answer is already 3,000 deliveries/s.
                         .windowSize(10)
