@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 
+import io.agenttriggers.common.testing.AdmissionChecks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -26,15 +27,7 @@ class AdmissionLimitIngressTest {
     public static class OneAtATime implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "mp.messaging.outgoing.\"triggers.inbound\".bootstrap.servers", "127.0.0.1:1",
-                    "mp.messaging.outgoing.\"triggers.inbound\".max.block.ms", "3000",
-                    "mp.messaging.outgoing.\"triggers.inbound\".delivery.timeout.ms", "4000",
-                    "mp.messaging.outgoing.\"triggers.inbound\".request.timeout.ms", "2000",
-                    "triggers.webhook-gateway.publish-timeout", "PT6S",
-                    "triggers.overload.adaptive.initial-limit", "1",
-                    "triggers.overload.adaptive.min-limit", "1",
-                    "triggers.overload.adaptive.max-limit", "1");
+            return AdmissionChecks.oneAtATimeWithKafkaAway("triggers.webhook-gateway.publish-timeout");
         }
     }
 
@@ -69,20 +62,14 @@ class AdmissionLimitIngressTest {
     }
 
     private static double shedByTheLimit() {
-        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        return text.lines()
-                .filter(line -> line.startsWith("triggers_ingress_shed_total{"))
-                .filter(line -> line.contains("cause=\"admission_limit\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return AdmissionChecks.meter(scrape(), "triggers_ingress_shed_total", "cause=\"admission_limit\"");
     }
 
-    /** A meter without tags of its own, as {@code /q/metrics} shows it (with or without common tags). */
     private static double gauge(String name) {
-        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        return text.lines()
-                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return AdmissionChecks.meter(scrape(), name);
+    }
+
+    private static String scrape() {
+        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 }
