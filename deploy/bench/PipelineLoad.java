@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The generator warms itself up first when given a warm-up URL: a fresh JVM sending at hundreds of requests a
  * second is still interpreting its HTTP client for its first seconds, and its own lag would read as the server's
  * (seconds of "latency" in the first three seconds of every run, then tens of ms). It sends {@code WARM_SECONDS}
- * (5) at up to 200/s to that URL, waits {@code WARM_PAUSE} (4 s) for the system to finish those, creates
- * {@code readyFile} (so the caller can start measuring CPU there) and only then starts the measured schedule.
+ * (5) at up to 200/s to that URL, writes how many were accepted to {@code readyFile}, and starts the measured
+ * schedule once {@code readyFile.go} exists: the caller waits for those runs to finish and starts measuring CPU there.
  *
  * <p>Usage: PipelineLoad url rate seconds bodyFile connections [warmUrl readyFile]
  * <br>prints one line: {@code sent=… answered=… p50_ms=… p99_ms=… max_ms=… status_202=… … retry_after=… timeouts=…}
@@ -46,13 +46,16 @@ public class PipelineLoad {
         RequestOptions request = options(uri);
         if (args.length >= 7) {
             int warmRate = Math.min(rate, 200);
-            long[] warm = schedule(vertx, client, options(java.net.URI.create(args[5])), body, warmRate,
-                    Integer.getInteger("WARM_SECONDS", 5), new int[warmRate * Integer.getInteger("WARM_SECONDS", 5)],
-                    new LongAdder(), new AtomicInteger());
+            int warmSeconds = Integer.getInteger("WARM_SECONDS", 5);
+            int[] warmStatuses = new int[warmRate * warmSeconds];
+            long[] warm = schedule(vertx, client, options(java.net.URI.create(args[5])), body, warmRate, warmSeconds,
+                    warmStatuses, new LongAdder(), new AtomicInteger());
             System.err.printf("generator warm-up: %d requests, p99 %.1f ms%n", warm.length,
                     pct(Arrays.stream(warm).filter(l -> l >= 0).sorted().toArray(), 99));
-            Thread.sleep(Integer.getInteger("WARM_PAUSE", 4) * 1000L);
-            Files.writeString(Path.of(args[6]), "ready");
+            // The caller waits for these runs to finish, then says go: the measured schedule starts on a quiet stack.
+            Path ready = Path.of(args[6]);
+            Files.writeString(ready, Long.toString(Arrays.stream(warmStatuses).filter(st -> st == 202).count()));
+            awaitFile(Path.of(args[6] + ".go"));
         }
 
         int total = rate * seconds;
@@ -93,6 +96,16 @@ public class PipelineLoad {
         }
         System.err.println(bySecond);
         System.exit(0);
+    }
+
+    /** Returns once {@code file} exists (the caller creates it). */
+    static void awaitFile(Path file) throws Exception {
+        try (java.nio.file.WatchService watch = file.getFileSystem().newWatchService()) {
+            file.toAbsolutePath().getParent().register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(file)) {
+                watch.poll(100, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     static RequestOptions options(java.net.URI uri) {

@@ -9,8 +9,8 @@
 #   deploy/bench/pipeline.sh overload RATE SECONDS   # offers 2 × RATE: every answer fast, 202s never lost
 #   KEEP=1 …                                          # keep the runs in the ledger (removed afterwards by default)
 #
-# The load generator warms its own JIT and connections first (5 s at up to 200/s on the warm-up tenant, then a 4 s
-# pause; PipelineLoad.java): a cold generator's lag would read as seconds of ingress latency.
+# The load generator warms its own JIT and connections first (5 s at up to 200/s on a tenant of its own, whose runs
+# finish before the measured schedule starts; PipelineLoad.java): a cold generator's lag reads as ingress latency.
 # CPU per run is read from /proc (utime + stime of every process of the stack, PostgreSQL's backends summed) between
 # the start of the measured load and the moment its last run finished, divided by the runs finished; the load
 # generator's own CPU is shown apart and is not in the total.
@@ -97,6 +97,8 @@ WARM_TENANT="bench-warm-$STAMP"
 TENANT="bench-$STAMP"
 [ "$MODE" = overload ] && TENANT="bench-over-$STAMP"
 WARM_URL="$(setup "$WARM_TENANT")"
+GEN_TENANT="bench-gen-$STAMP"
+GEN_URL="$(setup "$GEN_TENANT")"
 URL="$(setup "$TENANT")"
 curl -sf -o /dev/null -X PUT http://127.0.0.1:8090/v1/config -H 'Content-Type: application/json' -d '{"latencyMs":0}'
 
@@ -109,13 +111,15 @@ fi
 BEFORE="$(mktemp)"; AFTER="$(mktemp)"; READY="$(mktemp -u)"
 echo "measured: ${SECONDS_LOAD}s at $OFFERED/s ($MODE), after the generator's own warm-up (about 10 s)" >&2
 java -Xmx512m -cp "$CP" "$BENCH/PipelineLoad.java" "$URL" "$OFFERED" "$SECONDS_LOAD" "$BODY" "$CONNECTIONS" \
-  "$WARM_URL" "$READY" > "$BENCH/results/.pipeline-load-$STAMP" &
+  "$GEN_URL" "$READY" > "$BENCH/results/.pipeline-load-$STAMP" &
 LOAD_PID=$!
-# CPU is counted from the measured schedule's start: the generator's warm-up requests are not the run's.
-while [ ! -f "$READY" ] && kill -0 "$LOAD_PID" 2>/dev/null; do sleep 0.2; done
-rm -f "$READY"
+# The generator's warm-up runs (a tenant of their own) finish first, and CPU is counted from the measured start.
+while [ ! -s "$READY" ] && kill -0 "$LOAD_PID" 2>/dev/null; do sleep 0.2; done
+drain "$GEN_TENANT" "$(cat "$READY" 2>/dev/null || echo 0)"
 cpu_snapshot > "$BEFORE"
+touch "$READY.go"
 sleep 1
+rm -f "$READY" "$READY.go"
 LOADGEN_START="$(ticks "$LOAD_PID")"
 LOADGEN_END="$LOADGEN_START"
 while kill -0 "$LOAD_PID" 2>/dev/null; do LOADGEN_END="$(ticks "$LOAD_PID")"; sleep 1; done
@@ -162,7 +166,7 @@ vacuum_cleaned() {
     "${PSQL[@]}" -c "vacuum (analyze) $t" >/dev/null 2>&1 || echo "could not vacuum $t (not its owner?)" >&2
   done
 }
-[ "${KEEP:-0}" = 1 ] || { cleanup_tenant "$TENANT"; cleanup_tenant "$WARM_TENANT"; vacuum_cleaned; }
+[ "${KEEP:-0}" = 1 ] || { cleanup_tenant "$TENANT"; cleanup_tenant "$WARM_TENANT"; cleanup_tenant "$GEN_TENANT"; vacuum_cleaned; }
 
 RESULT="$BENCH/results/pipeline-$MODE-$(date +%Y%m%d-%H%M%S).md"
 {
