@@ -72,11 +72,7 @@ public class AdmissionLimit {
 
     @PostConstruct
     void start() {
-        refused = Counter.builder("triggers_ingress_shed_total")
-                .description("Deliveries answered 503 overloaded, by cause: the pipeline behind this ingress is "
-                        + "behind (backlog) or the ingress answers too slowly to take more at once (admission_limit)")
-                .tag("cause", "admission_limit")
-                .register(registry);
+        refused = Shedding.counter(registry, "admission_limit");
         if (!config.enabled() || !config.adaptive().enabled()) {
             return;
         }

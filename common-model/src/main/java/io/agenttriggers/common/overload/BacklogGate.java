@@ -59,11 +59,7 @@ public class BacklogGate {
     /** Built by the first ingress that asks (a service without one never reads any backlog). */
     @PostConstruct
     void start() {
-        refused = Counter.builder("triggers_ingress_shed_total")
-                .description("Deliveries answered 503 overloaded, by cause: the pipeline behind this ingress is "
-                        + "behind (backlog) or the ingress answers too slowly to take more at once (admission_limit)")
-                .tag("cause", "backlog")
-                .register(registry);
+        refused = Shedding.counter(registry, "backlog");
         Gauge.builder("triggers_ingress_backlog_seconds", this, BacklogGate::worstCatchUpSeconds)
                 .description("Time the slowest watched consumer needs to catch up at its recent rate")
                 .register(registry);
