@@ -185,7 +185,7 @@ public class ApiTriggerResource {
                             headers, body, admission)));
                 })
                 .onItemOrFailure().invoke((response, failure) -> {
-                    end(admission, failure == null ? response.getStatus()
+                    admission.ended(failure == null ? response.getStatus()
                             : failure instanceof ProblemException p ? p.status() : 500);
                     if (failure instanceof ProblemException p) {
                         count(trigger.id(), p.status(), p.code());
@@ -195,17 +195,6 @@ public class ApiTriggerResource {
                         count(trigger.id(), response.getStatus(), null);
                     }
                 });
-    }
-
-    /** A started run's time samples the ingress's latency; a 5xx is a publish that could not be had; else no sample. */
-    private static void end(AdmissionLimit.Admission admission, int status) {
-        if (status < 300) {
-            admission.answered();
-        } else if (status >= 500) {
-            admission.dropped();
-        } else {
-            admission.ignored();
-        }
     }
 
     private RouteTable.Match resolve(String method, String path) {

@@ -42,6 +42,20 @@ public class AdmissionLimit {
 
         /** Failed for lack of capacity downstream (a publish that timed out): the limit backs off. */
         void dropped();
+
+        /**
+         * Ended with the answer's status: an accepted request's time samples the ingress's latency, a 5xx is a
+         * publish that could not be had, anything else (a client's error) is not a sample.
+         */
+        default void ended(int status) {
+            if (status < 300) {
+                answered();
+            } else if (status >= 500) {
+                dropped();
+            } else {
+                ignored();
+            }
+        }
     }
 
     /** Answers kept per window for its percentile; at 4,000 answers a second a 250 ms window has this many. */

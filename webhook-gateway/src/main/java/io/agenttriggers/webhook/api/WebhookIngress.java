@@ -298,14 +298,7 @@ public class WebhookIngress {
         }
         countRequest(log.endpointId, answer.status());
         answer(rc, answer);
-        // Only an accepted delivery's time samples the ingress's latency; a 5xx is a publish that could not be had.
-        if (answer.status() < 300) {
-            admission.answered();
-        } else if (answer.status() >= 500) {
-            admission.dropped();
-        } else {
-            admission.ignored();
-        }
+        admission.ended(answer.status());
         long nanos = System.nanoTime() - started;
         requestDuration.record(nanos, TimeUnit.NANOSECONDS);
         if (log.id != null) {
