@@ -95,7 +95,7 @@ public class EndpointResource {
         }
         TenantScope.check(identity, spec.tenantId());
         AuthType type = spec.auth().type();
-        String secret = type == AuthType.NONE ? null
+        String secret = !type.hasSecret() ? null
                 : request.secret() != null ? request.secret() : SecretBox.generate(type);
         return store.create(spec, secret, "api")
                 .onFailure(EndpointStore.NameTaken.class).transform(e -> new ProblemException(409, "name_taken",
@@ -166,10 +166,11 @@ public class EndpointResource {
                         + "another tenant", List.of(new FieldError("tenantId", "must stay " + existing.tenantId())));
             }
             boolean authChanged = existing.spec().auth().type() != spec.auth().type();
-            if (authChanged && (existing.spec().auth().type() == AuthType.NONE || spec.auth().type() == AuthType.NONE)) {
+            if (authChanged && (!existing.spec().auth().type().hasSecret() || !spec.auth().type().hasSecret())) {
                 throw new ProblemException(422, "invalid_endpoint", "Invalid endpoint", "Switching between "
-                        + "authenticated and open needs a new endpoint", List.of(new FieldError("auth.type",
-                                "cannot change between none and another type")));
+                        + "an endpoint with a secret and one without (none, github-app) needs a new endpoint",
+                        List.of(new FieldError("auth.type", "cannot change between none or github-app and another "
+                                + "type")));
             }
             return store.update(id, spec, expected, "updated");
         }).onFailure(EndpointStore.VersionConflict.class).transform(e -> new ProblemException(412,
@@ -208,7 +209,7 @@ public class EndpointResource {
                         "Endpoint " + id + " has no version " + version));
                 EndpointSpec spec = target.config();
                 if (spec.auth().type() != existing.spec().auth().type()
-                        && (spec.auth().type() == AuthType.NONE || existing.spec().auth().type() == AuthType.NONE)) {
+                        && (!spec.auth().type().hasSecret() || !existing.spec().auth().type().hasSecret())) {
                     throw new ProblemException(409, "incompatible_version", "Conflict", "Version " + version
                             + " switches between an open and an authenticated endpoint; create a new endpoint instead");
                 }
@@ -236,8 +237,11 @@ public class EndpointResource {
         return visible(id).chain(existing -> {
             refuseFileManaged(existing);
             AuthType type = existing.spec().auth().type();
-            if (type == AuthType.NONE) {
-                throw new ProblemException(409, "no_secret", "Conflict", "An open endpoint has no secret to rotate");
+            if (!type.hasSecret()) {
+                throw new ProblemException(409, "no_secret", "Conflict", type == AuthType.NONE
+                        ? "An open endpoint has no secret to rotate"
+                        : "A github-app endpoint is verified with the App's webhook secret; rotate it in GitHub and in "
+                        + "triggers.github-app.webhook-secret");
             }
             String secret = request != null && request.secret() != null ? request.secret() : SecretBox.generate(type);
             List<FieldError> problems = existing.spec().problems(secret);

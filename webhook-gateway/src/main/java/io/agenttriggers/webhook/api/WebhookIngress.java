@@ -33,7 +33,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -71,9 +70,8 @@ import org.jboss.logging.Logger;
  * and the REST layer's request context, header maps and response building were a fifth of its CPU (docs/benchmarks.md).
  * The management API stays Jakarta REST; the route's OpenAPI description is {@code META-INF/openapi.yaml}.
  *
- * <p>The body is read here, never holding more than {@code triggers.webhook-gateway.max-body-bytes}: a
- * Content-Length over the limit is refused before a byte is read; a body without one (chunked) is refused with the
- * same 413 as soon as it passes the limit, the rest being drained unread.
+ * <p>The body is read by {@link BoundedBody}, never holding more than {@code triggers.webhook-gateway.max-body-bytes}
+ * (413 past it).
  */
 @ApplicationScoped
 public class WebhookIngress {
@@ -83,8 +81,6 @@ public class WebhookIngress {
     static final String ALLOWED = "POST, PUT, PATCH";
     /** Bodies above this are verified and parsed on a worker thread, off the event loop. */
     private static final int INLINE_BYTES = 64 * 1024;
-    /** How long the rest of a refused body is drained (and discarded) before the connection is closed. */
-    private static final long LINGER_MILLIS = 5_000;
     private static final String JSON = "application/json";
     private static final String FILTER_TOO_EXPENSIVE = "filter_too_expensive";
 
@@ -174,61 +170,8 @@ public class WebhookIngress {
             refuseUnread(rc, overloaded);
             return;
         }
-        long max = config.maxBodyBytes();
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        long declared = -1;
-        if (length != null) {
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                declared = -1;
-            }
-            if (declared > max) {
-                refuseTooLarge(rc, endpointId, "The body has " + declared + " bytes; the limit is " + max);
-                return;
-            }
-        }
-        if (request.isEnded()) {
-            receive(rc, endpointId, new byte[0]);
-            return;
-        }
-        // The first chunk is kept as it came (Vert.x hands over an unpooled buffer that stays valid); only a second one
-        // starts a buffer of our own.
-        Buffer[] body = { null };
-        boolean[] accumulating = { false };
-        boolean[] refused = { false };
-        int expected = (int) Math.max(declared, 0);
-        request.handler(chunk -> {
-            if (refused[0]) {
-                return;
-            }
-            long received = body[0] == null ? 0 : body[0].length();
-            if (received + chunk.length() > max) {
-                refused[0] = true;
-                refuseTooLarge(rc, endpointId, "The body is larger than the limit of " + max + " bytes");
-                // Drain instead of closing at once: a reset could destroy the 413 before the client reads it.
-                long timer = rc.vertx().setTimer(LINGER_MILLIS, t -> request.connection().close());
-                request.endHandler(v -> {
-                    rc.vertx().cancelTimer(timer);
-                    request.connection().close();
-                });
-                return;
-            }
-            if (body[0] == null) {
-                body[0] = chunk;
-                return;
-            }
-            if (!accumulating[0]) {
-                accumulating[0] = true;
-                body[0] = Buffer.buffer(Math.max(expected, body[0].length() + chunk.length())).appendBuffer(body[0]);
-            }
-            body[0].appendBuffer(chunk);
-        });
-        request.endHandler(v -> receive(rc, endpointId, body[0] == null ? new byte[0] : body[0].getBytes()));
-        if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
-            rc.response().writeContinue();
-        }
-        request.resume();
+        BoundedBody.read(rc, config.maxBodyBytes(), body -> receive(rc, endpointId, body),
+                detail -> refuseTooLarge(rc, endpointId, detail));
     }
 
     /**
@@ -252,7 +195,7 @@ public class WebhookIngress {
         request.resume();
     }
 
-    private void refuseTooLarge(RoutingContext rc, String endpointId, String detail) {
+    void refuseTooLarge(RoutingContext rc, String endpointId, String detail) {
         Answer answer = problem(rc, new ProblemException(413, "payload_too_large", "Payload too large", detail)
                 .withHeader("Connection", "close"));
         answer(rc, answer);
@@ -301,12 +244,17 @@ public class WebhookIngress {
         admission.ended(answer.status());
         long nanos = System.nanoTime() - started;
         requestDuration.record(nanos, TimeUnit.NANOSECONDS);
+        logged(log, answer.status(), failure, nanos);
+    }
+
+    /** Writes a delivery's event log entry (once its endpoint is known) with how it was answered. */
+    void logged(LoggedRequest log, int status, Throwable failure, long nanos) {
         if (log.id != null) {
-            log.statusCode = answer.status();
+            log.statusCode = status;
             log.durationMs = (int) Math.min(Integer.MAX_VALUE, nanos / 1_000_000);
             if (failure != null) {
-                log.verified = !(answer.status() == 401 || answer.status() == 403);
-                log.outcome = answer.status() == 503 ? "failed" : "rejected";
+                log.verified = !(status == 401 || status == 403);
+                log.outcome = status == 503 ? "failed" : "rejected";
                 if (failure instanceof ProblemException p) {
                     log.errorCode = p.code();
                     log.error = p.getMessage();
@@ -359,7 +307,7 @@ public class WebhookIngress {
                 .replaceWithVoid();
     }
 
-    private void start(LoggedRequest log, Endpoint endpoint, HttpServerRequest request, byte[] body) {
+    void start(LoggedRequest log, Endpoint endpoint, HttpServerRequest request, byte[] body) {
         log.id = RunIds.next();
         log.endpointId = endpoint.id();
         log.tenantId = endpoint.tenantId();
@@ -404,7 +352,7 @@ public class WebhookIngress {
                 Instant.now());
     }
 
-    private void countRefusal(Endpoint endpoint, Throwable e) {
+    void countRefusal(Endpoint endpoint, Throwable e) {
         ProblemException p = (ProblemException) e;
         if (p.status() == 401 || p.status() == 403) {
             registry.counter("webhook_verification_failures_total", "reason", p.code()).increment();
@@ -415,7 +363,7 @@ public class WebhookIngress {
         }
     }
 
-    private Uni<Answer> route(Endpoint endpoint, Prepared prepared, UnaryOperator<String> header,
+    Uni<Answer> route(Endpoint endpoint, Prepared prepared, UnaryOperator<String> header,
             LoggedRequest log, AdmissionLimit.Admission admission) {
         if (prepared.handshake() != null) {
             log.outcome = "handshake";
@@ -481,7 +429,7 @@ public class WebhookIngress {
         return context == null ? Runnable::run : task -> context.runOnContext(ignored -> task.run());
     }
 
-    private void countRequest(String endpointId, int status) {
+    void countRequest(String endpointId, int status) {
         CounterKey key = new CounterKey(endpointId, status);
         Counter counter = requestCounters.get(key);
         if (counter == null) {
@@ -548,7 +496,7 @@ public class WebhookIngress {
                 : write(entity), headers);
     }
 
-    private String write(Object body) {
+    String write(Object body) {
         try {
             return mapper.writeValueAsString(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -557,7 +505,7 @@ public class WebhookIngress {
     }
 
     /** A refusal as problem+json; anything else is a 500 with an incident id, logged with its cause. */
-    private Answer problem(RoutingContext rc, Throwable failure) {
+    Answer problem(RoutingContext rc, Throwable failure) {
         String path = rc.request().path();
         if (failure instanceof ProblemException p) {
             return of(ProblemMappers.respond(p.status(), p.code(), p.title(), p.getMessage(), path, p.errors(),
@@ -569,7 +517,7 @@ public class WebhookIngress {
                 "The server failed to handle the request (incident " + incident + ")", path, List.of(), Map.of()));
     }
 
-    private static void answer(RoutingContext rc, Answer answer) {
+    static void answer(RoutingContext rc, Answer answer) {
         HttpServerResponse response = rc.response();
         if (response.ended() || response.closed()) {
             return;

@@ -8,7 +8,9 @@ import java.util.stream.Collectors;
 
 /** How an endpoint authenticates its sender. */
 public enum AuthType {
-    NONE, BEARER, BASIC, HMAC, GITHUB, STRIPE, SLACK, STANDARD_WEBHOOKS, SHOPIFY;
+    NONE, BEARER, BASIC, HMAC, GITHUB, STRIPE, SLACK, STANDARD_WEBHOOKS, SHOPIFY,
+    /** Deliveries come through the GitHub App's one URL, verified with the App's secret (docs/webhooks.md). */
+    GITHUB_APP;
 
     @JsonValue
     public String wire() {
@@ -26,8 +28,13 @@ public enum AuthType {
                 + Arrays.stream(values()).map(AuthType::wire).collect(Collectors.joining(", ")) + ", not " + wire);
     }
 
-    /** Whether requests carry an HMAC over the body (as opposed to a token or nothing). */
-    public boolean signs() {
-        return this != NONE && this != BEARER && this != BASIC;
+    /** Whether the endpoint has a secret of its own (an open endpoint has none; a GitHub App one uses the App's). */
+    public boolean hasSecret() {
+        return this != NONE && this != GITHUB_APP;
+    }
+
+    /** Whether the scheme is GitHub's: events named after {@code X-GitHub-Event}, the ping answered, GitHub filters. */
+    public boolean github() {
+        return this == GITHUB || this == GITHUB_APP;
     }
 }

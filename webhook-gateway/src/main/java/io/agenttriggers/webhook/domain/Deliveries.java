@@ -26,7 +26,7 @@ public final class Deliveries {
         if (type == AuthType.SLACK && "url_verification".equals(payload.path("type").asText())) {
             return Map.of("challenge", payload.path("challenge").asText());
         }
-        if (type == AuthType.GITHUB && "ping".equals(header.apply("X-GitHub-Event"))) {
+        if (type.github() && "ping".equals(header.apply("X-GitHub-Event"))) {
             return Map.of("status", "ignored", "reason", "ping");
         }
         return null;
@@ -35,7 +35,7 @@ public final class Deliveries {
     /** The event name: the endpoint's, with GitHub's event type appended ({@code github.push}). */
     public static String eventName(EndpointSpec spec, UnaryOperator<String> header) {
         String githubEvent = header.apply("X-GitHub-Event");
-        return spec.auth().type() == AuthType.GITHUB && githubEvent != null && githubEvent.matches("[a-z_]{1,64}")
+        return spec.auth().type().github() && githubEvent != null && githubEvent.matches("[a-z_]{1,64}")
                 ? spec.eventName() + "." + githubEvent : spec.eventName();
     }
 

@@ -40,7 +40,7 @@ public final class DeliveryIds {
             }
         }
         return switch (spec.auth().type()) {
-            case GITHUB -> clean(header.apply("X-GitHub-Delivery"));
+            case GITHUB, GITHUB_APP -> clean(header.apply("X-GitHub-Delivery"));
             case STANDARD_WEBHOOKS -> clean(header.apply("webhook-id"));
             case SHOPIFY -> clean(header.apply("X-Shopify-Webhook-Id"));
             case STRIPE -> payload != null && payload.path("id").isTextual() ? clean(payload.get("id").asText()) : null;

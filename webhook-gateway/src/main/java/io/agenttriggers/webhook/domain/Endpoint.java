@@ -29,6 +29,7 @@ public record Endpoint(String id, EndpointSpec spec, int version, String managed
     public boolean readsPayload() {
         AuthType auth = spec.auth().type();
         return filter != null || transformer != null || spec.github() != null || auth == AuthType.SLACK
+                || auth == AuthType.GITHUB_APP
                 || auth == AuthType.STRIPE || spec.dedup() != null && spec.dedup().jsonPath() != null;
     }
 

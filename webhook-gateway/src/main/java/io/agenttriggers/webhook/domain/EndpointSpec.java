@@ -59,7 +59,14 @@ public record EndpointSpec(String name, String tenantId, String eventName, AuthS
             if (secret != null && auth.type() == AuthType.NONE) {
                 out.add(new FieldError("secret", "an endpoint without authentication has no secret"));
             }
-            if (secret != null && auth.type() != AuthType.NONE) {
+            if (secret != null && auth.type() == AuthType.GITHUB_APP) {
+                out.add(new FieldError("secret", "a github-app endpoint is verified with the App's webhook secret"));
+            }
+            if (auth.type() == AuthType.GITHUB_APP && responseMode == ResponseMode.SYNC) {
+                out.add(new FieldError("responseMode", "a GitHub App delivery fans out to several endpoints and is "
+                        + "answered at once: github-app endpoints are async"));
+            }
+            if (secret != null && auth.type().hasSecret()) {
                 if (secret.length() < 8 || secret.length() > 512) {
                     out.add(new FieldError("secret", "must be 8-512 characters"));
                 }
@@ -85,8 +92,11 @@ public record EndpointSpec(String name, String tenantId, String eventName, AuthS
             Transformer.compile(transform, out);
         }
         if (github != null) {
-            if (auth != null && auth.type() != AuthType.GITHUB) {
-                out.add(new FieldError("github", "applies to endpoints with auth.type github"));
+            if (auth != null && !auth.type().github()) {
+                out.add(new FieldError("github", "applies to endpoints with auth.type github or github-app"));
+            }
+            if (github.context() != null && auth != null && auth.type() != AuthType.GITHUB_APP) {
+                out.add(new FieldError("github.context", "applies to github-app endpoints (the App fetches it)"));
             }
             github.check(out);
         }

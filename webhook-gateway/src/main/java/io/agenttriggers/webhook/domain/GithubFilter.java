@@ -19,15 +19,33 @@ import java.util.regex.Pattern;
  * @param actions      the payload's {@code action}, e.g. opened, closed
  * @param repositories {@code repository.full_name}, e.g. acme/*
  * @param branches     the branch of {@code ref} (push) or of the pull request's base
- * @param paths        files added, modified or removed by the pushed commits; any of them may match
- * @param authors      sender, pusher, head commit author or pull request user
+ * @param paths        files added, modified or removed by the pushed commits, or (GitHub App endpoints) the changed
+ *                     files of the fetched repository context, e.g. a pull request's; any of them may match
+ * @param authors      sender, pusher, head commit author or pull request user, or (GitHub App endpoints) an author
+ *                     of a commit in the fetched repository context
+ * @param context      {@code github-app} endpoints: the repository context their events carry
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record GithubFilter(List<String> events, List<String> actions, List<String> repositories,
-        List<String> branches, List<String> paths, List<String> authors) {
+        List<String> branches, List<String> paths, List<String> authors, GithubContextSpec context) {
+
+    /** The payload key under which a GitHub App endpoint's event carries its repository context. */
+    public static final String CONTEXT = "repository_context";
+
+    public GithubFilter(List<String> events, List<String> actions, List<String> repositories, List<String> branches,
+            List<String> paths, List<String> authors) {
+        this(events, actions, repositories, branches, paths, authors, null);
+    }
+
+    public GithubContextSpec contextOrDefaults() {
+        return context == null ? GithubContextSpec.DEFAULTS : context;
+    }
 
     public void check(List<FieldError> out) {
+        if (context != null) {
+            context.check(out);
+        }
         check("github.events", events, out);
         check("github.actions", actions, out);
         check("github.repositories", repositories, out);
@@ -53,6 +71,31 @@ public record GithubFilter(List<String> events, List<String> actions, List<Strin
 
     /** Null when the delivery matches; otherwise which criterion it failed. */
     public String mismatch(JsonNode payload, UnaryOperator<String> header) {
+        String before = mismatchBeforeContext(payload, header);
+        if (before != null) {
+            return before;
+        }
+        if (paths != null && !matches(paths, changedPaths(payload))) {
+            return "no changed path matches " + paths;
+        }
+        if (authors != null) {
+            List<String> candidates = new ArrayList<>(List.of(payload.path("sender").path("login").asText(""),
+                    payload.path("pusher").path("name").asText(""),
+                    payload.path("head_commit").path("author").path("username").asText(""),
+                    payload.path("pull_request").path("user").path("login").asText("")));
+            payload.path(CONTEXT).path("commits").forEach(c -> candidates.add(c.path("author").asText("")));
+            if (!matches(authors, candidates)) {
+                return "author is not in " + authors;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The criteria that need nothing but the webhook (event, action, repository, branch): checked before any
+     * repository context is fetched, so a delivery no endpoint wants costs no GitHub API call.
+     */
+    public String mismatchBeforeContext(JsonNode payload, UnaryOperator<String> header) {
         if (!matches(events, List.of(nullToEmpty(header.apply("X-GitHub-Event"))))) {
             return "GitHub event " + header.apply("X-GitHub-Event") + " is not in " + events;
         }
@@ -69,18 +112,6 @@ public record GithubFilter(List<String> events, List<String> actions, List<Strin
                 return "branch " + branch + " is not in " + branches;
             }
         }
-        if (paths != null && !matches(paths, changedPaths(payload))) {
-            return "no changed path matches " + paths;
-        }
-        if (authors != null) {
-            List<String> candidates = List.of(payload.path("sender").path("login").asText(""),
-                    payload.path("pusher").path("name").asText(""),
-                    payload.path("head_commit").path("author").path("username").asText(""),
-                    payload.path("pull_request").path("user").path("login").asText(""));
-            if (!matches(authors, candidates)) {
-                return "author is not in " + authors;
-            }
-        }
         return null;
     }
 
@@ -89,6 +120,12 @@ public record GithubFilter(List<String> events, List<String> actions, List<Strin
         for (JsonNode commit : payload.path("commits")) {
             for (String kind : List.of("added", "modified", "removed")) {
                 commit.path(kind).forEach(p -> out.add(p.asText()));
+            }
+        }
+        for (JsonNode file : payload.path(CONTEXT).path("files")) {
+            out.add(file.path("filename").asText(""));
+            if (file.hasNonNull("previous_filename")) {
+                out.add(file.get("previous_filename").asText());
             }
         }
         return new ArrayList<>(out);

@@ -41,6 +41,16 @@ public record Prepared(Map<String, String> handshake, String filteredBecause, Js
         }
         JsonNode parsed = endpoint.readsPayload() ? parser.parse(contentType, body)
                 : parser.parseVerbatim(contentType, body);
+        return ofParsed(endpoint, parsed, header, lowerCaseHeaders);
+    }
+
+    /**
+     * The steps after verification and parsing (handshake, filters, transform), for a body verified and parsed
+     * already: a GitHub App delivery, verified once with the App's secret for all its endpoints.
+     */
+    public static Prepared ofParsed(Endpoint endpoint, JsonNode parsed, UnaryOperator<String> header,
+            Map<String, String> lowerCaseHeaders) {
+        EndpointSpec spec = endpoint.spec();
         Map<String, String> handshake = Deliveries.handshake(spec, parsed, header);
         if (handshake != null) {
             return new Prepared(handshake, null, parsed, null);

@@ -48,6 +48,8 @@ public final class SignatureVerifier {
             case STANDARD_WEBHOOKS -> standardWebhooks(spec, secrets, header.apply("webhook-id"),
                     header.apply("webhook-timestamp"), header.apply("webhook-signature"), body, now);
             case SHOPIFY -> shopify(secrets, header.apply("X-Shopify-Hmac-Sha256"), body);
+            case GITHUB_APP -> new Verification(false, 403, "github_app_endpoint", "This endpoint takes GitHub App "
+                    + "deliveries, through POST /api/v1/public/webhooks/github");
         };
     }
 

@@ -84,7 +84,7 @@ public class EndpointDeployments extends DeploymentPart<EndpointSpec, Endpoint> 
     @Override
     protected Uni<Endpoint> create(EndpointSpec spec) {
         AuthType type = spec.auth().type();
-        return store.create(spec, type == AuthType.NONE ? null : SecretBox.generate(type), Ownership.DEPLOYMENT)
+        return store.create(spec, type.hasSecret() ? SecretBox.generate(type) : null, Ownership.DEPLOYMENT)
                 .invoke(e -> cache.invalidateRoutes(e.tenantId(), e.spec().workflowId(), e.spec().name()));
     }
 

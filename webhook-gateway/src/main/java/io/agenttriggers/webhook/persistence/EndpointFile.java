@@ -86,7 +86,7 @@ public class EndpointFile extends FileReconciler<EndpointRequest, Endpoint> {
     protected List<FieldError> problems(EndpointRequest entry) {
         EndpointSpec spec = entry.spec();
         List<FieldError> problems = new ArrayList<>(spec.problems(entry.secret()));
-        if (spec.auth() != null && spec.auth().type() != AuthType.NONE && entry.secret() == null) {
+        if (spec.auth() != null && spec.auth().type().hasSecret() && entry.secret() == null) {
             problems.add(new FieldError("secret", "is required: secrets of file endpoints come from the file"));
         }
         return problems;
@@ -114,7 +114,7 @@ public class EndpointFile extends FileReconciler<EndpointRequest, Endpoint> {
 
     /** The secret the endpoint verifies with: none when it authenticates nothing. */
     private static String secret(EndpointRequest entry) {
-        return entry.spec().auth().type() == AuthType.NONE ? null : entry.secret();
+        return entry.spec().auth().type().hasSecret() ? entry.secret() : null;
     }
 
     private static boolean secretChanged(EndpointRequest entry, Endpoint endpoint) {

@@ -248,6 +248,21 @@ public class EndpointStore {
         });
     }
 
+    /**
+     * A tenant's enabled {@code github-app} endpoints, oldest first, at most {@code limit}: where one GitHub App
+     * delivery fans out to. The tenant comes from the operator's installation list, never from the sender.
+     */
+    public Uni<List<Endpoint>> githubAppEndpoints(String tenantId, int limit) {
+        return pool.preparedQuery("select " + COLUMNS + " from webhook.endpoints where tenant_id = $1 and enabled "
+                        + "and config->'auth'->>'type' = 'github-app' order by created_at, id limit $2")
+                .execute(Tuple.of(tenantId, limit))
+                .map(rows -> {
+                    List<Endpoint> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(map(r)));
+                    return out;
+                });
+    }
+
     /** What {@link #workflowEndpoint} answers for a workflow with several webhook triggers and none named. */
     public static final String AMBIGUOUS = "ambiguous";
 
