@@ -38,7 +38,7 @@ public final class WorkflowDocument {
     private static final List<String> QUEUE_BLOCKS = List.of("kafka", "amqp", "rabbitmq", "sqs");
     /** A {@code github} trigger's fields that are the webhook endpoint's {@code github} filter. */
     private static final Set<String> GITHUB_FILTER = Set.of("events", "actions", "repositories", "branches", "paths",
-            "authors");
+            "authors", "context");
 
     private final ObjectNode json;
 
@@ -318,7 +318,8 @@ public final class WorkflowDocument {
 
     /**
      * A {@code github} trigger as the webhook endpoint it is: GitHub's signature check ({@code auth.type github}
-     * unless the trigger sets auth) and its filter fields gathered into {@code github}.
+     * unless the trigger sets auth; {@code app: true} makes it a GitHub App endpoint, reached through the App's one
+     * URL, {@code auth.type github-app}) and its filter and context fields gathered into {@code github}.
      */
     private static void github(ObjectNode spec) {
         ObjectNode filter = spec.has("github") && spec.get("github").isObject() ? (ObjectNode) spec.get("github")
@@ -331,8 +332,9 @@ public final class WorkflowDocument {
         if (!filter.isEmpty()) {
             spec.set("github", filter);
         }
+        boolean app = spec.path("app").isBoolean() && spec.remove("app").asBoolean();
         if (!spec.has("auth")) {
-            spec.putObject("auth").put("type", "github");
+            spec.putObject("auth").put("type", app ? "github-app" : "github");
         }
     }
 

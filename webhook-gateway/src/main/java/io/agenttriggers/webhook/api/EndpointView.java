@@ -13,7 +13,8 @@ import java.time.OffsetDateTime;
 
 /**
  * An endpoint as the management API shows it. {@code secret} is present only in the answer that created or rotated
- * it; otherwise only {@code secretHint} (the last four characters).
+ * it; otherwise only {@code secretHint} (the last four characters). A {@code github-app} endpoint's {@code url} is the
+ * App's one URL, where its deliveries come in.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EndpointView(String id, String url, String name, String tenantId, String eventName, AuthSpec auth,
@@ -26,7 +27,9 @@ public record EndpointView(String id, String url, String name, String tenantId, 
     public static EndpointView of(Endpoint e, String baseUrl, String shownSecret) {
         var s = e.spec();
         String current = e.secrets().isEmpty() ? null : e.secrets().get(0);
-        return new EndpointView(e.id(), baseUrl + "/webhooks/" + e.id(), s.name(), s.tenantId(), s.eventName(),
+        String url = s.auth().type() == io.agenttriggers.webhook.domain.AuthType.GITHUB_APP
+                ? baseUrl + GithubAppRoute.PATH : baseUrl + "/webhooks/" + e.id();
+        return new EndpointView(e.id(), url, s.name(), s.tenantId(), s.eventName(),
                 s.auth(), shownSecret, current == null ? null : SecretBox.hint(current), s.responseMode(),
                 s.syncTimeoutSeconds(), s.focus(), s.filter(), s.github(), s.transform(), s.dedup(), s.rateLimit(),
                 s.sourceIpRateLimit(), s.isEnabled(), e.version(), e.managedBy(), s.workflowId(),

@@ -276,13 +276,22 @@ public class GithubAppRoute {
         GithubFilter github = part.endpoint.spec().github();
         GithubContextSpec spec = github == null ? GithubContextSpec.DEFAULTS : github.contextOrDefaults();
         ObjectNode payload = parsed;
+        boolean unjudged = false;
         if (fetched != null && spec.isEnabled()) {
             payload = parsed.objectNode();
             payload.setAll(parsed);
-            payload.set(GithubFilter.CONTEXT, RepositoryContext.forEndpoint(fetched, spec));
+            ObjectNode context = RepositoryContext.forEndpoint(fetched, spec);
+            // Paths and authors need the context; without all of it they pass, and the event says they were not judged.
+            if (!context.path("complete").asBoolean() && github != null
+                    && (github.paths() != null || github.authors() != null)) {
+                unjudged = true;
+                context.put("filters_unjudged", github.paths() != null && github.authors() != null ? "paths, authors"
+                        : github.paths() != null ? "paths" : "authors");
+            }
+            payload.set(GithubFilter.CONTEXT, context);
         }
         try {
-            part.prepared = Prepared.ofParsed(part.endpoint, payload, header, lowerCase);
+            part.prepared = Prepared.ofParsed(part.endpoint, payload, header, lowerCase, unjudged);
         } catch (ProblemException e) {
             ingress.countRefusal(part.endpoint, e);
             part.failure = e;

@@ -50,12 +50,22 @@ public record Prepared(Map<String, String> handshake, String filteredBecause, Js
      */
     public static Prepared ofParsed(Endpoint endpoint, JsonNode parsed, UnaryOperator<String> header,
             Map<String, String> lowerCaseHeaders) {
+        return ofParsed(endpoint, parsed, header, lowerCaseHeaders, false);
+    }
+
+    /**
+     * As above; {@code githubFilterDone} when the GitHub filter was judged already (a GitHub App delivery whose
+     * repository context came out incomplete: its path and author criteria cannot be judged, and the event goes on
+     * rather than being dropped for what GitHub did not say).
+     */
+    public static Prepared ofParsed(Endpoint endpoint, JsonNode parsed, UnaryOperator<String> header,
+            Map<String, String> lowerCaseHeaders, boolean githubFilterDone) {
         EndpointSpec spec = endpoint.spec();
         Map<String, String> handshake = Deliveries.handshake(spec, parsed, header);
         if (handshake != null) {
             return new Prepared(handshake, null, parsed, null);
         }
-        if (spec.github() != null) {
+        if (spec.github() != null && !githubFilterDone) {
             String mismatch = spec.github().mismatch(parsed, header);
             if (mismatch != null) {
                 return new Prepared(null, mismatch, parsed, null);

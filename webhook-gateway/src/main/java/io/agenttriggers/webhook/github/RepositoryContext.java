@@ -338,6 +338,10 @@ public class RepositoryContext {
         }
         if (e instanceof HttpException http) {
             int status = http.getResponseCode();
+            if (status < 0) {
+                incomplete(context, "github_unreachable", "GitHub could not be reached at " + path(http.getUrl()));
+                return;
+            }
             String message = String.valueOf(http.getMessage());
             if (message.startsWith("API rate limit reached")) {
                 incomplete(context, "rate_limited", "GitHub's rate limit for this installation is used up"

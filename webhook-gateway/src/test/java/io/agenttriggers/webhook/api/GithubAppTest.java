@@ -255,6 +255,8 @@ class GithubAppTest {
     @Test
     void aRateLimitOrASlowGithubMarksTheContextIncompleteAndTheEventGoesOn() throws Exception {
         appEndpoint(TENANT, "limited", "{\"events\":[\"push\"],\"repositories\":[\"acme/limited\"]}");
+        appEndpoint(TENANT, "limited-paths", "{\"events\":[\"push\"],\"repositories\":[\"acme/limited\"],"
+                + "\"paths\":[\"invoices/**\"]}");
         appEndpoint(TENANT, "slow", "{\"events\":[\"push\"],\"repositories\":[\"acme/slow\"]}");
 
         JsonPath limited = deliver("push", UUID.randomUUID().toString(), push("limited", INSTALLATION))
@@ -263,6 +265,11 @@ class GithubAppTest {
         assertThat(context.path("complete").asBoolean()).isFalse();
         assertThat(context.path("incomplete_code").asText()).isEqualTo("rate_limited");
         assertThat(context.path("repository").path("full_name").asText()).isEqualTo("acme/limited");
+        // A path filter cannot be judged without the files: the event goes on, saying so, rather than being dropped.
+        Map<String, Object> unjudged = entry(limited, "limited-paths");
+        assertThat(unjudged).containsEntry("status", "accepted");
+        assertThat(payloadOf((String) unjudged.get("runId")).path("repository_context").path("filters_unjudged")
+                .asText()).isEqualTo("paths");
         // What the webhook itself said is still there.
         assertThat(payloadOf((String) entry(limited, "limited").get("runId")).path("commits").size()).isEqualTo(1);
 
