@@ -105,9 +105,14 @@ public class EndpointDeployments extends DeploymentPart<EndpointSpec, Endpoint> 
     protected Map<String, Object> observed(Endpoint e) {
         Map<String, Object> out = new LinkedHashMap<>();
         String base = config.publicUrl().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u).orElse("");
-        out.put("url", base + "/webhooks/" + e.id());
-        out.put("workflowUrl", base + "/api/v1/public/webhook/workflow/" + e.spec().workflowId() + "?tenantId="
-                + encode(e.tenantId()) + "&trigger=" + encode(e.spec().name()));
+        if (e.spec().auth().type() == io.agenttriggers.webhook.domain.AuthType.GITHUB_APP) {
+            // Its deliveries come through the GitHub App's one URL; its own URLs refuse them.
+            out.put("url", base + "/api/v1/public/webhooks/github");
+        } else {
+            out.put("url", base + "/webhooks/" + e.id());
+            out.put("workflowUrl", base + "/api/v1/public/webhook/workflow/" + e.spec().workflowId() + "?tenantId="
+                    + encode(e.tenantId()) + "&trigger=" + encode(e.spec().name()));
+        }
         out.put("enabled", e.spec().isEnabled());
         out.put("auth", e.spec().auth().type().wire());
         if (!e.secrets().isEmpty()) {
