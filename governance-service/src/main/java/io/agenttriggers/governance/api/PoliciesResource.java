@@ -1,5 +1,6 @@
 package io.agenttriggers.governance.api;
 
+import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Page;
 import io.agenttriggers.common.problem.IfMatch;
@@ -7,11 +8,13 @@ import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.Roles;
 import io.agenttriggers.common.security.TenantScope;
+import io.agenttriggers.common.versioned.NameTaken;
+import io.agenttriggers.common.versioned.Version;
+import io.agenttriggers.common.versioned.VersionConflict;
 import io.agenttriggers.governance.domain.Policy;
 import io.agenttriggers.governance.domain.PolicySpec;
-import io.agenttriggers.governance.persistence.PolicyDeployments;
-import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.governance.persistence.PolicyCache;
+import io.agenttriggers.governance.persistence.PolicyDeployments;
 import io.agenttriggers.governance.persistence.PolicyStore;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -63,7 +66,7 @@ public class PoliciesResource {
         PolicySpec spec = validated(request);
         checkScope(spec.tenantId());
         return store.create(spec, "api")
-                .onFailure(PolicyStore.NameTaken.class).transform(e -> nameTaken(spec))
+                .onFailure(NameTaken.class).transform(e -> nameTaken(spec))
                 .call(() -> cache.refresh())
                 .map(p -> Response.created(URI.create("/api/v1/policies/" + p.id())).entity(PolicyView.of(p))
                         .tag(Integer.toString(p.version())).build());
@@ -107,10 +110,10 @@ public class PoliciesResource {
                         + "tenant", List.of(new FieldError("tenantId", "must stay " + existing.spec().tenantId())));
             }
             return store.update(id, spec, expected, "updated");
-        }).onFailure(PolicyStore.VersionConflict.class).transform(e -> new ProblemException(412, "version_conflict",
-                        "Precondition failed", "The policy is at version " + ((PolicyStore.VersionConflict) e).current
+        }).onFailure(VersionConflict.class).transform(e -> new ProblemException(412, "version_conflict",
+                        "Precondition failed", "The policy is at version " + ((VersionConflict) e).current
                                 + ", not " + expected))
-                .onFailure(PolicyStore.NameTaken.class).transform(e -> nameTaken(spec))
+                .onFailure(NameTaken.class).transform(e -> nameTaken(spec))
                 .call(() -> cache.refresh())
                 .map(p -> Response.ok(PolicyView.of(p)).tag(Integer.toString(p.version())).build());
     }
@@ -130,7 +133,7 @@ public class PoliciesResource {
     @Path("{id}/versions")
     @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
     @Operation(summary = "The policy's versions, newest first")
-    public Uni<Page<PolicyStore.Version>> versions(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+    public Uni<Page<Version<PolicySpec>>> versions(@PathParam("id") String id, @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor) {
         int size = Page.limit(limit);
         String before = Page.decode(cursor, c -> c.matches("[0-9]{1,9}"));
@@ -145,12 +148,9 @@ public class PoliciesResource {
     public Uni<PolicyView> rollback(@PathParam("id") String id, @PathParam("version") int version) {
         return visible(id).chain(existing -> {
             refuseFileManaged(existing);
-            return store.version(id, version).chain(found -> {
-                PolicySpec spec = found.orElseThrow(() -> ProblemException.notFound("version_not_found",
-                        "Policy " + id + " has no version " + version)).config();
-                return store.update(id, spec, null, "rolled_back_to_" + version);
-            });
-        }).onFailure(PolicyStore.NameTaken.class).transform(e -> new ProblemException(409, "name_taken", "Conflict",
+            return store.rollback(id, version).map(found -> found.orElseThrow(() -> ProblemException.notFound(
+                    "version_not_found", "Policy " + id + " has no version " + version)));
+        }).onFailure(NameTaken.class).transform(e -> new ProblemException(409, "name_taken", "Conflict",
                 "Another policy of the tenant now has that version's name"))
                 .call(() -> cache.refresh())
                 .map(PolicyView::of);

@@ -4,6 +4,7 @@ import io.agenttriggers.common.declarative.DeploymentPart;
 import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.versioned.NameTaken;
 import io.agenttriggers.governance.domain.Policy;
 import io.agenttriggers.governance.domain.PolicySpec;
 import io.smallrye.mutiny.Uni;
@@ -111,7 +112,7 @@ public class PolicyDeployments extends DeploymentPart<PolicySpec, Policy> {
 
     @Override
     protected Uni<Policy> create(PolicySpec spec) {
-        return store.create(spec, Ownership.DEPLOYMENT).onFailure(PolicyStore.NameTaken.class)
+        return store.create(spec, Ownership.DEPLOYMENT).onFailure(NameTaken.class)
                 .transform(e -> new io.agenttriggers.common.problem.ProblemException(409, "name_taken", "Conflict",
                         "Tenant " + spec.tenantId() + " already has a policy named " + spec.name()
                                 + "; rename it to deploy this workflow's governance block"));

@@ -2,6 +2,7 @@ package io.agenttriggers.governance.persistence;
 
 import io.agenttriggers.common.declarative.FileReconciler;
 import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.versioned.NameTaken;
 import io.agenttriggers.governance.config.GovernanceConfig;
 import io.agenttriggers.governance.domain.Policy;
 import io.agenttriggers.governance.domain.PolicySpec;
@@ -126,7 +127,7 @@ public class PolicyFile extends FileReconciler<PolicySpec, Policy> {
 
     @Override
     protected boolean raced(Throwable failure) {
-        return failure instanceof PolicyStore.NameTaken;
+        return failure instanceof NameTaken;
     }
 
     @Override

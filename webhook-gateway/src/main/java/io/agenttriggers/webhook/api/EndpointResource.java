@@ -8,6 +8,9 @@ import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.Roles;
 import io.agenttriggers.common.security.TenantScope;
+import io.agenttriggers.common.versioned.NameTaken;
+import io.agenttriggers.common.versioned.Version;
+import io.agenttriggers.common.versioned.VersionConflict;
 import io.agenttriggers.webhook.config.WebhookGatewayConfig;
 import io.agenttriggers.webhook.domain.AuthType;
 import io.agenttriggers.webhook.domain.Endpoint;
@@ -98,7 +101,7 @@ public class EndpointResource {
         String secret = !type.hasSecret() ? null
                 : request.secret() != null ? request.secret() : SecretBox.generate(type);
         return store.create(spec, secret, "api")
-                .onFailure(EndpointStore.NameTaken.class).transform(e -> new ProblemException(409, "name_taken",
+                .onFailure(NameTaken.class).transform(e -> new ProblemException(409, "name_taken",
                         "Conflict", "Tenant " + spec.tenantId() + " already has an endpoint named " + spec.name()))
                 .map(created -> Response.created(URI.create("/api/v1/endpoints/" + created.id()))
                         .entity(EndpointView.of(created, baseUrl(), secret)).build());
@@ -173,10 +176,10 @@ public class EndpointResource {
                                 + "type")));
             }
             return store.update(id, spec, expected, "updated");
-        }).onFailure(EndpointStore.VersionConflict.class).transform(e -> new ProblemException(412,
+        }).onFailure(VersionConflict.class).transform(e -> new ProblemException(412,
                         "version_conflict", "Precondition failed", "The endpoint is at version "
-                        + ((EndpointStore.VersionConflict) e).current + ", not " + expected))
-                .onFailure(EndpointStore.NameTaken.class).transform(e -> new ProblemException(409, "name_taken",
+                        + ((VersionConflict) e).current + ", not " + expected))
+                .onFailure(NameTaken.class).transform(e -> new ProblemException(409, "name_taken",
                         "Conflict", "Tenant " + spec.tenantId() + " already has an endpoint named " + spec.name()))
                 .map(updated -> {
                     cache.invalidate(id);
@@ -189,7 +192,7 @@ public class EndpointResource {
     @Path("{id}/versions")
     @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
     @Operation(summary = "The endpoint's versions, newest first")
-    public Uni<Page<EndpointStore.Version>> versions(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+    public Uni<Page<Version<EndpointSpec>>> versions(@PathParam("id") String id, @QueryParam("limit") Integer limit,
             @QueryParam("cursor") String cursor) {
         int size = Page.limit(limit);
         String before = Page.decode(cursor, c -> c.matches("[0-9]{1,9}"));
@@ -205,7 +208,7 @@ public class EndpointResource {
         return visible(id).chain(existing -> {
             refuseManaged(existing);
             return store.version(id, version).chain(found -> {
-                EndpointStore.Version target = found.orElseThrow(() -> ProblemException.notFound("version_not_found",
+                Version<EndpointSpec> target = found.orElseThrow(() -> ProblemException.notFound("version_not_found",
                         "Endpoint " + id + " has no version " + version));
                 EndpointSpec spec = target.config();
                 if (spec.auth().type() != existing.spec().auth().type()
@@ -215,7 +218,7 @@ public class EndpointResource {
                 }
                 return store.update(id, spec, null, "rolled_back_to_" + version);
             });
-        }).onFailure(EndpointStore.NameTaken.class).transform(e -> new ProblemException(409, "name_taken",
+        }).onFailure(NameTaken.class).transform(e -> new ProblemException(409, "name_taken",
                 "Conflict", "Another endpoint of the tenant now has that version's name"))
                 .map(updated -> {
                     cache.invalidate(id);

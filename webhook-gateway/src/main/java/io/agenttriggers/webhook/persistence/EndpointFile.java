@@ -2,6 +2,7 @@ package io.agenttriggers.webhook.persistence;
 
 import io.agenttriggers.common.declarative.FileReconciler;
 import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.versioned.NameTaken;
 import io.agenttriggers.webhook.api.EndpointRequest;
 import io.agenttriggers.webhook.config.WebhookGatewayConfig;
 import io.agenttriggers.webhook.domain.AuthType;
@@ -149,7 +150,7 @@ public class EndpointFile extends FileReconciler<EndpointRequest, Endpoint> {
 
     @Override
     protected boolean raced(Throwable failure) {
-        return failure instanceof EndpointStore.NameTaken;
+        return failure instanceof NameTaken;
     }
 
     @Override
