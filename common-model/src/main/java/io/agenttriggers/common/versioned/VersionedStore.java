@@ -151,13 +151,18 @@ public abstract class VersionedStore<S, R extends VersionedRow, H extends Versio
 
     /** The rows matching an HQL condition on the entity's attributes, with positional parameters. */
     public Uni<List<R>> where(String condition, Object... parameters) {
+        return where(Integer.MAX_VALUE, condition, parameters);
+    }
+
+    /** At most {@code limit} rows matching an HQL condition (which may end with an {@code order by}). */
+    public Uni<List<R>> where(int limit, String condition, Object... parameters) {
         return read(session -> {
             Mutiny.SelectionQuery<R> query = session.createSelectionQuery("from " + rowType.getName() + " where "
                     + condition, rowType);
             for (int i = 0; i < parameters.length; i++) {
                 query.setParameter(i + 1, parameters[i]);
             }
-            return query.getResultList();
+            return query.setMaxResults(limit).getResultList();
         });
     }
 

@@ -69,4 +69,59 @@ public interface GovernanceConfig {
      */
     @WithDefault("P30D")
     Duration decisionRetention();
+
+    /** Tenants' alert rules, channels and notifications. */
+    Alerts alerts();
+
+    interface Alerts {
+
+        /** Most alert rules per tenant: every outcome of the tenant is matched against each. */
+        @WithDefault("100")
+        int maxRulesPerTenant();
+
+        /** Most notification channels per tenant. */
+        @WithDefault("20")
+        int maxChannelsPerTenant();
+
+        /**
+         * AES-256 key (base64 of 32 bytes) that seals channel secrets at rest; from {@code TRIGGERS_SECRETS_KEY}.
+         * Without it channels with secrets (webhook, slack) cannot be created.
+         */
+        Optional<String> secretsKey();
+
+        /** How often firing alerts whose condition depends on time (windows, quiet periods) are evaluated again. */
+        @WithDefault("PT15S")
+        Duration tick();
+
+        /** How often the outbox is polled for due notifications (a new one is also sent at once). */
+        @WithDefault("PT1S")
+        Duration deliveryPoll();
+
+        /** Notifications claimed per poll and replica. */
+        @WithDefault("50")
+        int deliveryBatch();
+
+        /**
+         * Attempts per notification before it is marked failed; with the backoff (doubling from
+         * {@code first-backoff}, capped at 15 min) twelve attempts cover over an hour of a channel being down.
+         */
+        @WithDefault("12")
+        int maxAttempts();
+
+        /** The wait before a failed notification's second attempt; each later wait doubles. */
+        @WithDefault("PT5S")
+        Duration firstBackoff();
+
+        /** Longest a channel may take to answer one attempt. */
+        @WithDefault("PT10S")
+        Duration deliveryTimeout();
+
+        /** The sender of e-mail notifications. */
+        @WithDefault("alerts@agenttriggers.local")
+        String emailFrom();
+
+        /** Base URL of links in notifications (the console or the API). */
+        @WithDefault("http://localhost:8084")
+        String linkBase();
+    }
 }

@@ -15,7 +15,6 @@ import io.agenttriggers.webhook.config.WebhookGatewayConfig;
 import io.agenttriggers.webhook.domain.AuthType;
 import io.agenttriggers.webhook.domain.Endpoint;
 import io.agenttriggers.webhook.domain.EndpointSpec;
-import io.agenttriggers.webhook.domain.SecretBox;
 import io.agenttriggers.webhook.persistence.EndpointCache;
 import io.agenttriggers.webhook.persistence.EndpointStore;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -99,7 +98,7 @@ public class EndpointResource {
         TenantScope.check(identity, spec.tenantId());
         AuthType type = spec.auth().type();
         String secret = !type.hasSecret() ? null
-                : request.secret() != null ? request.secret() : SecretBox.generate(type);
+                : request.secret() != null ? request.secret() : type.newSecret();
         return store.create(spec, secret, "api")
                 .onFailure(NameTaken.class).transform(e -> new ProblemException(409, "name_taken",
                         "Conflict", "Tenant " + spec.tenantId() + " already has an endpoint named " + spec.name()))
@@ -246,7 +245,7 @@ public class EndpointResource {
                         : "A github-app endpoint is verified with the App's webhook secret; rotate it in GitHub and in "
                         + "triggers.github-app.webhook-secret");
             }
-            String secret = request != null && request.secret() != null ? request.secret() : SecretBox.generate(type);
+            String secret = request != null && request.secret() != null ? request.secret() : type.newSecret();
             List<FieldError> problems = existing.spec().problems(secret);
             if (!problems.isEmpty()) {
                 throw new ProblemException(422, "invalid_rotation", "Invalid rotation", "The new secret is not valid",

@@ -1,15 +1,15 @@
 package io.agenttriggers.webhook.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.agenttriggers.common.event.ResponseMode;
 import io.agenttriggers.common.ratelimit.RateLimitSpec;
+import io.agenttriggers.common.security.SecretBox;
 import io.agenttriggers.webhook.domain.AuthSpec;
 import io.agenttriggers.webhook.domain.DedupSpec;
 import io.agenttriggers.webhook.domain.Endpoint;
 import io.agenttriggers.webhook.domain.GithubFilter;
-import io.agenttriggers.webhook.domain.SecretBox;
 import io.agenttriggers.webhook.domain.TransformSpec;
 import java.time.OffsetDateTime;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * An endpoint as the management API shows it. {@code secret} is present only in the answer that created or rotated

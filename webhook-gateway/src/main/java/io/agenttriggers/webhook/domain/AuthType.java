@@ -2,6 +2,7 @@ package io.agenttriggers.webhook.domain;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.agenttriggers.common.security.SecretBox;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -31,6 +32,11 @@ public enum AuthType {
     /** Whether the endpoint has a secret of its own (an open endpoint has none; a GitHub App one uses the App's). */
     public boolean hasSecret() {
         return this != NONE && this != GITHUB_APP;
+    }
+
+    /** A new random secret fit for the scheme ({@code whsec_}+base64 for Standard Webhooks). */
+    public String newSecret() {
+        return this == STANDARD_WEBHOOKS ? SecretBox.generateStandardWebhooks() : SecretBox.generate();
     }
 
     /** Whether the scheme is GitHub's: events named after {@code X-GitHub-Event}, the ping answered, GitHub filters. */

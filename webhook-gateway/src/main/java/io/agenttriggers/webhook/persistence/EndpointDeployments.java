@@ -4,11 +4,11 @@ import io.agenttriggers.common.declarative.DeploymentPart;
 import io.agenttriggers.common.declarative.Ownership;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.security.SecretBox;
 import io.agenttriggers.webhook.config.WebhookGatewayConfig;
 import io.agenttriggers.webhook.domain.AuthType;
 import io.agenttriggers.webhook.domain.Endpoint;
 import io.agenttriggers.webhook.domain.EndpointSpec;
-import io.agenttriggers.webhook.domain.SecretBox;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -84,7 +84,7 @@ public class EndpointDeployments extends DeploymentPart<EndpointSpec, Endpoint> 
     @Override
     protected Uni<Endpoint> create(EndpointSpec spec) {
         AuthType type = spec.auth().type();
-        return store.create(spec, type.hasSecret() ? SecretBox.generate(type) : null, Ownership.DEPLOYMENT)
+        return store.create(spec, type.hasSecret() ? type.newSecret() : null, Ownership.DEPLOYMENT)
                 .invoke(e -> cache.invalidateRoutes(e.tenantId(), e.spec().workflowId(), e.spec().name()));
     }
 

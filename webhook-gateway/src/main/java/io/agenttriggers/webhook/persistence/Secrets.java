@@ -1,7 +1,7 @@
 package io.agenttriggers.webhook.persistence;
 
+import io.agenttriggers.common.security.SecretBox;
 import io.agenttriggers.webhook.config.WebhookGatewayConfig;
-import io.agenttriggers.webhook.domain.SecretBox;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

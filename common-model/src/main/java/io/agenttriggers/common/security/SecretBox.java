@@ -1,4 +1,4 @@
-package io.agenttriggers.webhook.domain;
+package io.agenttriggers.common.security;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +9,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Encrypts secrets at rest with AES-256-GCM: {@code version(1) | iv(12) | ciphertext+tag}. */
+/** Encrypts secrets at rest (endpoint and channel secrets) with AES-256-GCM: {@code version(1) | iv(12) | ciphertext+tag}. */
 public final class SecretBox {
 
     private static final byte VERSION = 1;
@@ -57,12 +57,18 @@ public final class SecretBox {
         }
     }
 
-    /** A new random secret fit for the scheme ({@code whsec_}+base64 for Standard Webhooks). */
-    public static String generate(AuthType type) {
-        byte[] raw = new byte[type == AuthType.STANDARD_WEBHOOKS ? 24 : 32];
+    /** A new random secret: 32 bytes, URL-safe base64. */
+    public static String generate() {
+        byte[] raw = new byte[32];
         RANDOM.nextBytes(raw);
-        return type == AuthType.STANDARD_WEBHOOKS ? "whsec_" + Base64.getEncoder().encodeToString(raw)
-                : Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    /** A new Standard Webhooks signing secret: {@code whsec_} and the base64 of 24 random bytes. */
+    public static String generateStandardWebhooks() {
+        byte[] raw = new byte[24];
+        RANDOM.nextBytes(raw);
+        return "whsec_" + Base64.getEncoder().encodeToString(raw);
     }
 
     /** What may be shown of a secret after creation: its last four characters. */

@@ -1,0 +1,148 @@
+package io.agenttriggers.governance.alerts;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.agenttriggers.common.event.TriggerType;
+import io.agenttriggers.common.problem.Problem.FieldError;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A tenant's alert rule: what to watch ({@code kind} over the outcomes in {@code scope}), how alerts group, and where
+ * notifications go. Unknown fields are refused, so a misspelt threshold never silently does nothing.
+ *
+ * @param tenantId       the owning tenant; a rule only ever sees that tenant's runs
+ * @param name           unique per tenant
+ * @param kind           {@code consecutive-failures}, {@code failure-ratio}, {@code latency-p95} or
+ *                       {@code dead-lettered}
+ * @param scope          which runs count; missing matches every run of the tenant
+ * @param groupBy        {@code eventName} (default: one alert per event name), {@code triggerType} or {@code tenant}
+ *                       (one alert for all the rule sees)
+ * @param notifyAt       consecutive-failures: the counts that notify (default 1, 3, 5)
+ * @param window         failure-ratio and latency-p95: the sliding window (default PT5M); dead-lettered: how long
+ *                       without a dead letter resolves the alert (default PT15M)
+ * @param minRuns        failure-ratio and latency-p95: fewer runs in the window never fire (default 10)
+ * @param threshold      failure-ratio: the share of failed runs that fires (0–1, default 0.5); latency-p95: the p95 in
+ *                       milliseconds that fires
+ * @param repeatInterval a firing alert notifies again after this long if it still has news (default PT1H)
+ * @param channels       the ids of the tenant's channels to notify (1–5)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record AlertRuleSpec(String tenantId, String name, String description, Boolean enabled, String kind,
+        Scope scope, String groupBy, List<Integer> notifyAt, Duration window, Integer minRuns, Double threshold,
+        Duration repeatInterval, List<String> channels) {
+
+    public static final String CONSECUTIVE_FAILURES = "consecutive-failures";
+    public static final String FAILURE_RATIO = "failure-ratio";
+    public static final String LATENCY_P95 = "latency-p95";
+    public static final String DEAD_LETTERED = "dead-lettered";
+    static final List<String> KINDS = List.of(CONSECUTIVE_FAILURES, FAILURE_RATIO, LATENCY_P95, DEAD_LETTERED);
+    static final List<String> GROUP_BY = List.of("eventName", "triggerType", "tenant");
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern ID = Pattern.compile("[0-9a-fA-F-]{36}");
+    private static final Duration MAX_WINDOW = Duration.ofHours(24);
+    private static final Duration MIN_REPEAT = Duration.ofMinutes(1);
+    private static final Duration MAX_REPEAT = Duration.ofDays(7);
+    /** A window keeps a bucket per minute, so its length bounds an alert's stored state. */
+    static final int MAX_BUCKETS = (int) MAX_WINDOW.toMinutes();
+
+    /** Which runs a rule counts; each field, when given, must match. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Scope(String eventName, String triggerType) {
+    }
+
+    /** The spec with its defaults filled in, as it is stored. */
+    public AlertRuleSpec normalized() {
+        boolean consecutive = CONSECUTIVE_FAILURES.equals(kind);
+        boolean windowed = FAILURE_RATIO.equals(kind) || LATENCY_P95.equals(kind);
+        return new AlertRuleSpec(tenantId, name, description, enabled == null ? Boolean.TRUE : enabled, kind,
+                scope, groupBy == null ? "eventName" : groupBy,
+                consecutive ? (notifyAt == null ? List.of(1, 3, 5) : notifyAt.stream().sorted().distinct().toList())
+                        : null,
+                consecutive ? null : window != null ? window
+                        : DEAD_LETTERED.equals(kind) ? Duration.ofMinutes(15) : Duration.ofMinutes(5),
+                windowed ? (minRuns == null ? 10 : minRuns) : null,
+                windowed ? (threshold == null && FAILURE_RATIO.equals(kind) ? 0.5 : threshold) : null,
+                repeatInterval == null ? Duration.ofHours(1) : repeatInterval,
+                channels == null ? List.of() : channels);
+    }
+
+    public boolean isEnabled() {
+        return enabled == null || enabled;
+    }
+
+    /** What is wrong with the spec, one entry per field; empty when it is valid. */
+    public List<FieldError> problems() {
+        List<FieldError> errors = new ArrayList<>();
+        if (tenantId == null || !TENANT.matcher(tenantId).matches()) {
+            errors.add(new FieldError("tenantId", "is required: 1–64 letters, digits, '.', '_' or '-'"));
+        }
+        if (name == null || !NAME.matcher(name).matches()) {
+            errors.add(new FieldError("name", "is required: 1–100 letters, digits, '.', '_' or '-'"));
+        }
+        if (description != null && description.length() > 1000) {
+            errors.add(new FieldError("description", "must be at most 1000 characters"));
+        }
+        if (kind == null || !KINDS.contains(kind)) {
+            errors.add(new FieldError("kind", "must be one of " + String.join(", ", KINDS)));
+        }
+        if (scope != null) {
+            if (scope.eventName() != null && (scope.eventName().isBlank() || scope.eventName().length() > 256)) {
+                errors.add(new FieldError("scope.eventName", "must be a glob of 1–256 characters"));
+            }
+            if (scope.triggerType() != null && !isTriggerType(scope.triggerType())) {
+                errors.add(new FieldError("scope.triggerType", "is not a trigger type"));
+            }
+        }
+        if (groupBy != null && !GROUP_BY.contains(groupBy)) {
+            errors.add(new FieldError("groupBy", "must be one of " + String.join(", ", GROUP_BY)));
+        }
+        boolean consecutive = CONSECUTIVE_FAILURES.equals(kind);
+        if (notifyAt != null && (!consecutive || notifyAt.isEmpty() || notifyAt.size() > 10
+                || notifyAt.stream().anyMatch(n -> n == null || n < 1 || n > 10_000))) {
+            errors.add(new FieldError("notifyAt", consecutive ? "must hold 1–10 counts from 1 to 10000"
+                    : "applies to consecutive-failures rules only"));
+        }
+        if (window != null && (consecutive || window.compareTo(Duration.ofMinutes(1)) < 0
+                || window.compareTo(MAX_WINDOW) > 0 || window.toSecondsPart() != 0)) {
+            errors.add(new FieldError("window", consecutive ? "does not apply to consecutive-failures rules"
+                    : "must be whole minutes from PT1M to PT24H"));
+        }
+        boolean windowed = FAILURE_RATIO.equals(kind) || LATENCY_P95.equals(kind);
+        if (minRuns != null && (!windowed || minRuns < 1 || minRuns > 1_000_000)) {
+            errors.add(new FieldError("minRuns", windowed ? "must be from 1 to 1000000"
+                    : "applies to failure-ratio and latency-p95 rules only"));
+        }
+        if (FAILURE_RATIO.equals(kind) && threshold != null && !(threshold > 0 && threshold <= 1)) {
+            errors.add(new FieldError("threshold", "must be a share above 0 and at most 1"));
+        } else if (LATENCY_P95.equals(kind) && (threshold == null || !(threshold >= 1 && threshold <= 3_600_000))) {
+            errors.add(new FieldError("threshold", "is required: the p95 in milliseconds, from 1 to 3600000"));
+        } else if (threshold != null && !windowed) {
+            errors.add(new FieldError("threshold", "applies to failure-ratio and latency-p95 rules only"));
+        }
+        if (repeatInterval != null && (repeatInterval.compareTo(MIN_REPEAT) < 0
+                || repeatInterval.compareTo(MAX_REPEAT) > 0)) {
+            errors.add(new FieldError("repeatInterval", "must be from PT1M to P7D"));
+        }
+        if (channels == null || channels.isEmpty() || channels.size() > 5
+                || channels.stream().anyMatch(c -> c == null || !ID.matcher(c).matches())) {
+            errors.add(new FieldError("channels", "must name 1–5 channel ids"));
+        }
+        return errors;
+    }
+
+    private static boolean isTriggerType(String wire) {
+        try {
+            TriggerType.fromWire(wire);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

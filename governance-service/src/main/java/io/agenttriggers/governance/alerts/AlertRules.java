@@ -1,0 +1,133 @@
+package io.agenttriggers.governance.alerts;
+
+import io.agenttriggers.common.run.RunOutcome;
+import io.agenttriggers.governance.domain.Glob;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
+
+/**
+ * The enabled alert rules by tenant, as every outcome is matched against them. Reloaded when the alert epoch moved
+ * (polled like the policies), so a rule change is in force on every replica within about a second. Evaluation waits
+ * for the first load, so no outcome is judged against an empty set just because the service has only started.
+ */
+@ApplicationScoped
+public class AlertRules {
+
+    private static final Logger LOG = Logger.getLogger(AlertRules.class);
+
+    /** A rule ready to match: its id, its spec (defaults filled in) and its compiled event-name glob. */
+    public record Rule(UUID id, AlertRuleSpec spec, Glob eventName) {
+
+        boolean matches(RunOutcome o) {
+            AlertRuleSpec.Scope scope = spec.scope();
+            return scope == null || ((eventName == null || eventName.matches(o.eventName()))
+                    && (scope.triggerType() == null || scope.triggerType().equals(o.triggerType())));
+        }
+
+        /** The alert an outcome counts towards within this rule. */
+        String groupKey(RunOutcome o) {
+            return switch (spec.groupBy()) {
+                case "tenant" -> o.tenantId();
+                case "triggerType" -> String.valueOf(o.triggerType());
+                default -> o.eventName();
+            };
+        }
+    }
+
+    @Inject
+    AlertRuleStore store;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private volatile Map<String, List<Rule>> byTenant = Map.of();
+    private volatile Map<UUID, Rule> byId = Map.of();
+    private volatile long epoch = -1;
+
+    void start(@Observes StartupEvent ignored) {
+        registry.gauge("governance_alert_rules", this, r -> r.byId.size());
+        refresh().subscribe().with(x -> {
+        }, e -> LOG.warnf("Could not load the alert rules yet (%s); retrying", e.toString()));
+    }
+
+    /** Waits for the first load. */
+    public Uni<Void> ready() {
+        return loaded.isDone() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(loaded);
+    }
+
+    /** The enabled rules of the outcome's tenant that count it. */
+    public List<Rule> matching(RunOutcome outcome) {
+        List<Rule> rules = byTenant.get(outcome.tenantId());
+        if (rules == null) {
+            return List.of();
+        }
+        List<Rule> out = new ArrayList<>(1);
+        for (Rule r : rules) {
+            if (r.matches(outcome)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** An enabled rule by id, or null (deleted, disabled). */
+    public Rule rule(UUID id) {
+        return byId.get(id);
+    }
+
+    public boolean any() {
+        return !byId.isEmpty();
+    }
+
+    @Scheduled(every = "${triggers.governance.policy-refresh:PT1S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> poll() {
+        return refresh().onFailure().recoverWithItem(e -> {
+            LOG.debugf("Alert rule refresh failed: %s", e.toString());
+            return null;
+        });
+    }
+
+    /** Reloads when the epoch moved since the last load; a load that finishes after a newer one is dropped. */
+    public Uni<Void> refresh() {
+        return pool.query("select epoch from governance.alert_epoch where id = 1").execute()
+                .map(rows -> rows.iterator().next().getLong("epoch"))
+                .chain(seen -> seen == epoch ? Uni.createFrom().voidItem()
+                        : store.where("enabled = true").map(rows -> {
+                            Map<String, List<Rule>> tenants = new HashMap<>();
+                            Map<UUID, Rule> ids = new HashMap<>();
+                            for (AlertRuleRow row : rows) {
+                                AlertRuleSpec spec = store.spec(row.getConfig());
+                                String glob = spec.scope() == null ? null : spec.scope().eventName();
+                                Rule rule = new Rule(row.getId(), spec, glob == null ? null : Glob.compile(glob));
+                                tenants.computeIfAbsent(row.getTenantId(), t -> new ArrayList<>()).add(rule);
+                                ids.put(row.getId(), rule);
+                            }
+                            synchronized (this) {
+                                if (seen > epoch) {
+                                    byTenant = Map.copyOf(tenants);
+                                    byId = Map.copyOf(ids);
+                                    epoch = seen;
+                                }
+                            }
+                            loaded.complete(null);
+                            return null;
+                        }));
+    }
+}

@@ -1,0 +1,244 @@
+package io.agenttriggers.governance.alerts;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.agenttriggers.governance.GovernanceTesting.ADMIN;
+import static io.agenttriggers.governance.GovernanceTesting.tenant;
+import static io.agenttriggers.governance.GovernanceTesting.topic;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.standardwebhooks.Webhook;
+import io.agenttriggers.common.event.EventJson;
+import io.agenttriggers.common.event.RunIds;
+import io.agenttriggers.common.run.RunOutcome;
+import io.agenttriggers.common.run.RunOutcomeCodec;
+import io.agenttriggers.common.run.RunStatus;
+import io.agenttriggers.common.testing.KafkaTestClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Alert rules over real outcomes through Kafka, notifications through the outbox to real receivers: WireMock for
+ * webhooks and Slack, GreenMail for e-mail.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = AlertReceivers.class, restrictToAnnotatedClass = true)
+class AlertsTest {
+
+    private static String channel(String tenant, String json) {
+        return given().header("Authorization", ADMIN).contentType("application/json").body(json)
+                .when().post("/api/v1/alert-channels").then().statusCode(201).extract().asString();
+    }
+
+    private static String rule(String json) {
+        return given().header("Authorization", ADMIN).contentType("application/json").body(json)
+                .when().post("/api/v1/alert-rules").then().statusCode(201).extract().path("id");
+    }
+
+    private static String outcome(String tenant, String eventName, RunStatus status) {
+        String runId = RunIds.next();
+        RunOutcome outcome = new RunOutcome(runId, tenant, eventName, "webhook", status, null, "agent", null,
+                status == RunStatus.SUCCEEDED ? null : "boom", null, 1, 1, Duration.ofMillis(20), null, null,
+                OffsetDateTime.now(ZoneOffset.UTC));
+        KafkaTestClient.produce(topic("incoming", "outcomes-alerts"), tenant + ":" + eventName,
+                RunOutcomeCodec.toCloudEvent(outcome, "/agent-dispatcher"));
+        return runId;
+    }
+
+    private static List<LoggedRequest> received(String path) {
+        return AlertReceivers.http.findAll(postRequestedFor(urlEqualTo(path)));
+    }
+
+    private static JsonPath alerts(String tenant) {
+        return given().header("Authorization", ADMIN).when().get("/api/v1/alerts?tenantId=" + tenant)
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void threeFailuresInARowNotifyOnceWithTheRunIdsSignedAsStandardWebhooksAndASuccessResolves() throws Exception {
+        String tenant = tenant("alert");
+        String path = "/hook/" + tenant;
+        AlertReceivers.http.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
+        JsonPath created = JsonPath.from(channel(tenant, """
+                {"tenantId":"%s","name":"ops-hook","type":"webhook","url":"%s"}""".formatted(tenant,
+                AlertReceivers.url(path))));
+        String secret = created.getString("secret");
+        assertThat(secret).startsWith("whsec_");
+        // The secret is shown once: never again on a read.
+        given().header("Authorization", ADMIN).when().get("/api/v1/alert-channels/" + created.getString("id"))
+                .then().statusCode(200).body("secret", org.hamcrest.Matchers.nullValue());
+        rule("""
+                {"tenantId":"%s","name":"three-in-a-row","kind":"consecutive-failures","notifyAt":[3],
+                 "channels":["%s"]}""".formatted(tenant, created.getString("id")));
+
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            runs.add(outcome(tenant, "order.created", RunStatus.FAILED));
+        }
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 1);
+        LoggedRequest firing = received(path).get(0);
+        JsonNode body = EventJson.read(firing.getBodyAsString(), JsonNode.class);
+        assertThat(body.path("type").asText()).isEqualTo("alert.firing");
+        assertThat(body.path("count").asInt()).isEqualTo(3);
+        assertThat(body.path("groupKey").asText()).isEqualTo("order.created");
+        List<String> ids = new ArrayList<>();
+        body.path("runIds").forEach(n -> ids.add(n.asText()));
+        assertThat(ids).containsExactlyElementsOf(runs);
+        Map<String, List<String>> headers = new HashMap<>();
+        for (String name : List.of("webhook-id", "webhook-timestamp", "webhook-signature")) {
+            headers.put(name, List.of(firing.getHeader(name)));
+        }
+        new Webhook(secret).verify(firing.getBodyAsString(), headers);
+
+        outcome(tenant, "order.created", RunStatus.SUCCEEDED);
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 2);
+        JsonNode resolved = EventJson.read(received(path).get(1).getBodyAsString(), JsonNode.class);
+        assertThat(resolved.path("type").asText()).isEqualTo("alert.resolved");
+        assertThat(received(path)).hasSize(2);
+
+        JsonPath list = alerts(tenant);
+        assertThat(list.getList("items")).hasSize(1);
+        assertThat(list.getString("items[0].state")).isEqualTo("resolved");
+        assertThat(list.getInt("items[0].episode")).isEqualTo(1);
+        String alertId = list.getString("items[0].id");
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> given().header("Authorization", ADMIN)
+                .when().get("/api/v1/alerts/" + alertId + "/notifications").then().statusCode(200)
+                .body("items.status", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.is("sent")))
+                .body("items.kind", org.hamcrest.Matchers.contains("resolved", "firing")));
+    }
+
+    @Test
+    void aChannelOutageDelaysTheNotificationAndLosesNothingEveryAttemptRecorded() {
+        String tenant = tenant("outage");
+        String path = "/down/" + tenant;
+        AlertReceivers.http.stubFor(post(urlEqualTo(path)).inScenario(tenant).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("second"));
+        AlertReceivers.http.stubFor(post(urlEqualTo(path)).inScenario(tenant).whenScenarioStateIs("second")
+                .willReturn(aResponse().withStatus(502)).willSetStateTo("up"));
+        AlertReceivers.http.stubFor(post(urlEqualTo(path)).inScenario(tenant).whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(200)));
+        String channelId = JsonPath.from(channel(tenant, """
+                {"tenantId":"%s","name":"flaky","type":"slack","url":"%s"}""".formatted(tenant,
+                AlertReceivers.url(path)))).getString("id");
+        rule("""
+                {"tenantId":"%s","name":"dead-letters","kind":"dead-lettered","channels":["%s"]}"""
+                .formatted(tenant, channelId));
+        String run = outcome(tenant, "invoice.paid", RunStatus.DEAD_LETTERED);
+
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 3);
+        String alertId = alerts(tenant).getString("items[0].id");
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+            JsonPath n = given().header("Authorization", ADMIN).when()
+                    .get("/api/v1/alerts/" + alertId + "/notifications").then().statusCode(200).extract().jsonPath();
+            assertThat(n.getList("items")).hasSize(1);
+            assertThat(n.getString("items[0].status")).isEqualTo("sent");
+            assertThat(n.getList("items[0].attemptLog.statusCode", Integer.class)).containsExactly(503, 502, 200);
+        });
+        JsonNode slack = EventJson.read(received(path).get(2).getBodyAsString(), JsonNode.class);
+        assertThat(slack.path("text").asText()).contains("[FIRING]").contains("dead-letters");
+        assertThat(slack.toString()).contains(run);
+        assertThat(received(path)).hasSize(3);
+    }
+
+    @Test
+    void aFailureRatioFiresOneEmailForAStormOfFailures() throws Exception {
+        String tenant = tenant("mail");
+        String channelId = JsonPath.from(channel(tenant, """
+                {"tenantId":"%s","name":"oncall","type":"email","to":["oncall@%s.example"]}""".formatted(tenant,
+                tenant))).getString("id");
+        rule("""
+                {"tenantId":"%s","name":"half-failing","kind":"failure-ratio","minRuns":5,"threshold":0.5,
+                 "channels":["%s"]}""".formatted(tenant, channelId));
+        for (int i = 0; i < 40; i++) {
+            outcome(tenant, "report.build", i % 4 == 0 ? RunStatus.SUCCEEDED : RunStatus.FAILED);
+        }
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> messagesTo("oncall@" + tenant + ".example")
+                .size() >= 1);
+        Thread.sleep(1000);
+        List<MimeMessage> mails = messagesTo("oncall@" + tenant + ".example");
+        assertThat(mails).hasSize(1);
+        assertThat(mails.get(0).getSubject()).isEqualTo("[FIRING] half-failing — report.build");
+        assertThat(alerts(tenant).getString("items[0].state")).isEqualTo("firing");
+    }
+
+    private static List<MimeMessage> messagesTo(String address) throws Exception {
+        List<MimeMessage> out = new ArrayList<>();
+        for (MimeMessage m : AlertReceivers.mail.getReceivedMessages()) {
+            if (m.getAllRecipients() != null && m.getAllRecipients()[0].toString().equals(address)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void rulesAndChannelsAreValidatedAndAlertsCanBeSilenced() {
+        String tenant = tenant("valid");
+        given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"x","kind":"sometimes","notifyAt":[0],"channels":[]}""".formatted(tenant))
+                .when().post("/api/v1/alert-rules").then().statusCode(422).body("code",
+                        org.hamcrest.Matchers.is("invalid_alert_rule"))
+                .body("errors.field", hasItem("kind")).body("errors.field", hasItem("channels"));
+        String other = JsonPath.from(channel(tenant("other"), """
+                {"tenantId":"%s","name":"theirs","type":"email","to":["a@b.example"]}""".formatted(tenant("o"))))
+                .getString("id");
+        given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"x","kind":"dead-lettered","channels":["%s"]}""".formatted(tenant, other))
+                .when().post("/api/v1/alert-rules").then().statusCode(422).body("errors.field",
+                        hasItem("channels[0]"));
+        given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"internal","type":"webhook","url":"http://10.1.2.3/hook"}""".formatted(tenant))
+                .when().post("/api/v1/alert-channels").then().statusCode(422).body("errors.field", hasItem("url"));
+        given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"bad-mail","type":"email","to":["x@y.example\\r\\nBcc: z@w.example"]}"""
+                .formatted(tenant)).when().post("/api/v1/alert-channels").then().statusCode(422)
+                .body("errors.field", hasItem("to[0]"));
+
+        String path = "/silenced/" + tenant;
+        AlertReceivers.http.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        String channelId = JsonPath.from(channel(tenant, """
+                {"tenantId":"%s","name":"hook","type":"webhook","url":"%s"}""".formatted(tenant,
+                AlertReceivers.url(path)))).getString("id");
+        rule("""
+                {"tenantId":"%s","name":"each","kind":"consecutive-failures","notifyAt":[1,2,3],"channels":["%s"]}"""
+                .formatted(tenant, channelId));
+        outcome(tenant, "a.b", RunStatus.FAILED);
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() == 1);
+        String alertId = alerts(tenant).getString("items[0].id");
+        given().header("Authorization", ADMIN).contentType("application/json").body("{\"duration\":\"PT1H\"}")
+                .when().post("/api/v1/alerts/" + alertId + "/silence").then().statusCode(200)
+                .body("silencedUntil", org.hamcrest.Matchers.notNullValue());
+        outcome(tenant, "a.b", RunStatus.FAILED);
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> alerts(tenant).getInt("items[0].count") == 2);
+        given().header("Authorization", ADMIN).when().delete("/api/v1/alerts/" + alertId + "/silence").then()
+                .statusCode(200);
+        outcome(tenant, "a.b", RunStatus.FAILED);
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() == 2);
+        assertThat(EventJson.read(received(path).get(1).getBodyAsString(), JsonNode.class).path("count").asInt())
+                .isEqualTo(3);
+        given().header("Authorization", ADMIN).when().delete("/api/v1/alert-channels/" + channelId).then()
+                .statusCode(409).body("code", org.hamcrest.Matchers.is("channel_in_use"));
+        given().header("Authorization", ADMIN).when().get("/api/v1/alerts/" + UUID.randomUUID()).then()
+                .statusCode(404);
+    }
+}
