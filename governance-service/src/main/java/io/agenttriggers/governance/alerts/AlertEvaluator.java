@@ -28,6 +28,7 @@ final class AlertEvaluator {
         List<Notice> notices = new ArrayList<>();
         switch (rule.kind()) {
             case AlertRuleSpec.CONSECUTIVE_FAILURES -> observations.forEach(o -> consecutive(rule, state, o, notices));
+            case AlertRuleSpec.CIRCUIT_OPEN -> observations.forEach(o -> circuit(state, o, notices));
             case AlertRuleSpec.DEAD_LETTERED -> {
                 observations.forEach(o -> deadLettered(rule, state, o, now, notices));
                 quiet(rule, state, now, notices);
@@ -42,7 +43,32 @@ final class AlertEvaluator {
 
     /** Time passing: windows slide, dead letters go quiet. */
     static List<Notice> tick(AlertRuleSpec rule, AlertState state, Instant now) {
-        return AlertRuleSpec.CONSECUTIVE_FAILURES.equals(rule.kind()) ? List.of() : apply(rule, state, List.of(), now);
+        return dependsOnTime(rule) ? apply(rule, state, List.of(), now) : List.of();
+    }
+
+    /** Whether time alone can move the rule's alerts (windows, quiet periods). */
+    static boolean dependsOnTime(AlertRuleSpec rule) {
+        return !AlertRuleSpec.CONSECUTIVE_FAILURES.equals(rule.kind()) && !AlertRuleSpec.CIRCUIT_OPEN.equals(rule.kind());
+    }
+
+    private static void circuit(AlertState state, Observation o, List<Notice> notices) {
+        if (o.circuit() == null) {
+            return;
+        }
+        state.lastEventAt = o.finishedAt();
+        if ("open".equals(o.circuit())) {
+            state.remember(o.runId());
+            if (!state.firing) {
+                open(state, o.finishedAt());
+                state.count = 1;
+                notify(state, o.finishedAt(), notices, "firing", "The circuit breaker opened (run " + o.runId()
+                        + " tipped it): the events it guards are rejected as circuit_open until it closes");
+            } else {
+                state.count++;
+            }
+        } else if ("closed".equals(o.circuit()) && state.firing) {
+            resolve(state, o.finishedAt(), notices, "The circuit breaker closed again");
+        }
     }
 
     private static void consecutive(AlertRuleSpec rule, AlertState state, Observation o, List<Notice> notices) {

@@ -87,7 +87,7 @@ public class AlertLedger {
                     rows.forEach(all::add);
                     return Multi.createFrom().iterable(all).onItem().transformToUniAndConcatenate(row -> {
                         AlertRules.Rule rule = rules.rule(row.getUUID("rule_id"));
-                        if (rule == null || AlertRuleSpec.CONSECUTIVE_FAILURES.equals(rule.spec().kind())) {
+                        if (rule == null || !AlertEvaluator.dependsOnTime(rule.spec())) {
                             return Uni.createFrom().item(0);
                         }
                         AlertState state = read(row.getString("state"));

@@ -15,11 +15,12 @@ import java.util.regex.Pattern;
  *
  * @param tenantId       the owning tenant; a rule only ever sees that tenant's runs
  * @param name           unique per tenant
- * @param kind           {@code consecutive-failures}, {@code failure-ratio}, {@code latency-p95} or
- *                       {@code dead-lettered}
+ * @param kind           {@code consecutive-failures}, {@code failure-ratio}, {@code latency-p95},
+ *                       {@code dead-lettered} or {@code circuit-open} (a governance circuit breaker opened by the
+ *                       tenant's outcomes; one alert per breaker, resolved when it closes)
  * @param scope          which runs count; missing matches every run of the tenant
  * @param groupBy        {@code eventName} (default: one alert per event name), {@code triggerType} or {@code tenant}
- *                       (one alert for all the rule sees)
+ *                       (one alert for all the rule sees); circuit-open rules group by breaker
  * @param notifyAt       consecutive-failures: the counts that notify (default 1, 3, 5)
  * @param window         failure-ratio and latency-p95: the sliding window (default PT5M); dead-lettered: how long
  *                       without a dead letter resolves the alert (default PT15M)
@@ -39,7 +40,9 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
     public static final String FAILURE_RATIO = "failure-ratio";
     public static final String LATENCY_P95 = "latency-p95";
     public static final String DEAD_LETTERED = "dead-lettered";
-    static final List<String> KINDS = List.of(CONSECUTIVE_FAILURES, FAILURE_RATIO, LATENCY_P95, DEAD_LETTERED);
+    public static final String CIRCUIT_OPEN = "circuit-open";
+    static final List<String> KINDS = List.of(CONSECUTIVE_FAILURES, FAILURE_RATIO, LATENCY_P95, DEAD_LETTERED,
+            CIRCUIT_OPEN);
     static final List<String> GROUP_BY = List.of("eventName", "triggerType", "tenant");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -65,7 +68,7 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
                 scope, groupBy == null ? "eventName" : groupBy,
                 consecutive ? (notifyAt == null ? List.of(1, 3, 5) : notifyAt.stream().sorted().distinct().toList())
                         : null,
-                consecutive ? null : window != null ? window
+                consecutive || CIRCUIT_OPEN.equals(kind) ? null : window != null ? window
                         : DEAD_LETTERED.equals(kind) ? Duration.ofMinutes(15) : Duration.ofMinutes(5),
                 windowed ? (minRuns == null ? 10 : minRuns) : null,
                 windowed ? (threshold == null && FAILURE_RATIO.equals(kind) ? 0.5 : threshold) : null,
@@ -109,9 +112,9 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
             errors.add(new FieldError("notifyAt", consecutive ? "must hold 1–10 counts from 1 to 10000"
                     : "applies to consecutive-failures rules only"));
         }
-        if (window != null && (consecutive || window.compareTo(Duration.ofMinutes(1)) < 0
+        if (window != null && (consecutive || CIRCUIT_OPEN.equals(kind) || window.compareTo(Duration.ofMinutes(1)) < 0
                 || window.compareTo(MAX_WINDOW) > 0 || window.toSecondsPart() != 0)) {
-            errors.add(new FieldError("window", consecutive ? "does not apply to consecutive-failures rules"
+            errors.add(new FieldError("window", consecutive || CIRCUIT_OPEN.equals(kind) ? "does not apply to " + kind + " rules"
                     : "must be whole minutes from PT1M to PT24H"));
         }
         boolean windowed = FAILURE_RATIO.equals(kind) || LATENCY_P95.equals(kind);

@@ -72,15 +72,24 @@ public class AlertRules {
         return loaded.isDone() ? Uni.createFrom().voidItem() : Uni.createFrom().completionStage(loaded);
     }
 
-    /** The enabled rules of the outcome's tenant that count it. */
+    /** The enabled rules of the outcome's tenant that count it (circuit rules count breakers, not outcomes). */
     public List<Rule> matching(RunOutcome outcome) {
+        return matching(outcome, false);
+    }
+
+    /** The tenant's enabled circuit-open rules whose scope holds the outcome that moved a breaker. */
+    public List<Rule> circuitRules(RunOutcome outcome) {
+        return matching(outcome, true);
+    }
+
+    private List<Rule> matching(RunOutcome outcome, boolean circuits) {
         List<Rule> rules = byTenant.get(outcome.tenantId());
         if (rules == null) {
             return List.of();
         }
         List<Rule> out = new ArrayList<>(1);
         for (Rule r : rules) {
-            if (r.matches(outcome)) {
+            if (AlertRuleSpec.CIRCUIT_OPEN.equals(r.spec().kind()) == circuits && r.matches(outcome)) {
                 out.add(r);
             }
         }

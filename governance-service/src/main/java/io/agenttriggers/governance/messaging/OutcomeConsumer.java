@@ -3,6 +3,7 @@ package io.agenttriggers.governance.messaging;
 import io.agenttriggers.common.messaging.DeadLetters;
 import io.agenttriggers.common.run.RunOutcome;
 import io.agenttriggers.common.run.RunOutcomeCodec;
+import io.agenttriggers.governance.alerts.CircuitAlerts;
 import io.agenttriggers.governance.config.GovernanceConfig;
 import io.agenttriggers.governance.persistence.Circuits;
 import io.agenttriggers.governance.persistence.GovernanceState;
@@ -42,6 +43,9 @@ public class OutcomeConsumer {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    CircuitAlerts circuitAlerts;
+
     @Incoming(CHANNEL)
     public Uni<Void> consume(Message<CloudEvent> message) {
         RunOutcome outcome;
@@ -66,10 +70,10 @@ public class OutcomeConsumer {
                     LOG.infof("Circuit %s is now %s", t.key(), t.state());
                     circuits.observed(t.key(), t.state());
                 }))
-                .replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("Feeding back the outcome of run %s failed, retrying: %s",
                         outcome.runId(), e.toString()))
                 .onFailure().retry().withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).indefinitely()
+                .chain(transitions -> circuitAlerts.observed(message, outcome, transitions))
                 .chain(() -> Uni.createFrom().completionStage(message.ack()));
     }
 }

@@ -4,9 +4,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static io.agenttriggers.governance.GovernanceTesting.ADMIN;
-import static io.agenttriggers.governance.GovernanceTesting.tenant;
-import static io.agenttriggers.governance.GovernanceTesting.topic;
+import static GovernanceTesting.ADMIN;
+import static GovernanceTesting.tenant;
+import static GovernanceTesting.topic;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasItem;
@@ -21,6 +21,7 @@ import io.agenttriggers.common.run.RunOutcome;
 import io.agenttriggers.common.run.RunOutcomeCodec;
 import io.agenttriggers.common.run.RunStatus;
 import io.agenttriggers.common.testing.KafkaTestClient;
+import io.agenttriggers.governance.GovernanceTesting;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = AlertReceivers.class, restrictToAnnotatedClass = true)
 class AlertsTest {
 
-    private static String channel(String tenant, String json) {
+    private static String channel(String json) {
         return given().header("Authorization", ADMIN).contentType("application/json").body(json)
                 .when().post("/api/v1/alert-channels").then().statusCode(201).extract().asString();
     }
@@ -79,7 +80,7 @@ class AlertsTest {
         String tenant = tenant("alert");
         String path = "/hook/" + tenant;
         AlertReceivers.http.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
-        JsonPath created = JsonPath.from(channel(tenant, """
+        JsonPath created = JsonPath.from(channel("""
                 {"tenantId":"%s","name":"ops-hook","type":"webhook","url":"%s"}""".formatted(tenant,
                 AlertReceivers.url(path))));
         String secret = created.getString("secret");
@@ -137,7 +138,7 @@ class AlertsTest {
                 .willReturn(aResponse().withStatus(502)).willSetStateTo("up"));
         AlertReceivers.http.stubFor(post(urlEqualTo(path)).inScenario(tenant).whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(200)));
-        String channelId = JsonPath.from(channel(tenant, """
+        String channelId = JsonPath.from(channel("""
                 {"tenantId":"%s","name":"flaky","type":"slack","url":"%s"}""".formatted(tenant,
                 AlertReceivers.url(path)))).getString("id");
         rule("""
@@ -163,7 +164,7 @@ class AlertsTest {
     @Test
     void aFailureRatioFiresOneEmailForAStormOfFailures() throws Exception {
         String tenant = tenant("mail");
-        String channelId = JsonPath.from(channel(tenant, """
+        String channelId = JsonPath.from(channel("""
                 {"tenantId":"%s","name":"oncall","type":"email","to":["oncall@%s.example"]}""".formatted(tenant,
                 tenant))).getString("id");
         rule("""
@@ -199,7 +200,7 @@ class AlertsTest {
                 .when().post("/api/v1/alert-rules").then().statusCode(422).body("code",
                         org.hamcrest.Matchers.is("invalid_alert_rule"))
                 .body("errors.field", hasItem("kind")).body("errors.field", hasItem("channels"));
-        String other = JsonPath.from(channel(tenant("other"), """
+        String other = JsonPath.from(channel("""
                 {"tenantId":"%s","name":"theirs","type":"email","to":["a@b.example"]}""".formatted(tenant("o"))))
                 .getString("id");
         given().header("Authorization", ADMIN).contentType("application/json").body("""
@@ -216,7 +217,7 @@ class AlertsTest {
 
         String path = "/silenced/" + tenant;
         AlertReceivers.http.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
-        String channelId = JsonPath.from(channel(tenant, """
+        String channelId = JsonPath.from(channel("""
                 {"tenantId":"%s","name":"hook","type":"webhook","url":"%s"}""".formatted(tenant,
                 AlertReceivers.url(path)))).getString("id");
         rule("""
@@ -240,5 +241,46 @@ class AlertsTest {
                 .statusCode(409).body("code", org.hamcrest.Matchers.is("channel_in_use"));
         given().header("Authorization", ADMIN).when().get("/api/v1/alerts/" + UUID.randomUUID()).then()
                 .statusCode(404);
+    }
+
+    @Test
+    void aCircuitThatOpensFiresOneAlertPerBreakerAndItsClosingResolvesIt() {
+        String tenant = tenant("circuit");
+        String path = "/circuit/" + tenant;
+        AlertReceivers.http.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        String channelId = JsonPath.from(channel("""
+                {"tenantId":"%s","name":"hook","type":"webhook","url":"%s"}""".formatted(tenant,
+                AlertReceivers.url(path)))).getString("id");
+        rule("""
+                {"tenantId":"%s","name":"breakers","kind":"circuit-open","channels":["%s"]}"""
+                .formatted(tenant, channelId));
+        String policy = GovernanceTesting.createPolicy("{\"name\":\"breaker\","
+                + "\"tenantId\":\"" + tenant + "\",\"circuitBreaker\":{\"window\":\"PT1M\",\"minimumRuns\":2,"
+                + "\"failureRatio\":0.5,\"openFor\":\"PT1S\",\"halfOpenProbes\":1}}");
+        var a = GovernanceTesting.send(
+                GovernanceTesting.event(tenant, "flaky.run"));
+        var b = GovernanceTesting.send(
+                GovernanceTesting.event(tenant, "flaky.run"));
+        GovernanceTesting.decision(a);
+        GovernanceTesting.decision(b);
+        GovernanceTesting.outcome(a, RunStatus.FAILED, null);
+        GovernanceTesting.outcome(b, RunStatus.FAILED, null);
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 1);
+        JsonNode firing = EventJson.read(received(path).get(0).getBodyAsString(), JsonNode.class);
+        assertThat(firing.path("type").asText()).isEqualTo("alert.firing");
+        assertThat(firing.path("groupKey").asText()).isEqualTo(policy + ":" + tenant + "/flaky.run");
+
+        // After openFor a probe goes through; its success closes the breaker and resolves the alert.
+        var probe = Awaitility.await().atMost(30, TimeUnit.SECONDS).pollInterval(500, TimeUnit.MILLISECONDS)
+                .until(() -> GovernanceTesting.send(
+                        GovernanceTesting.event(tenant, "flaky.run")),
+                        e -> "approved".equals(GovernanceTesting.decision(e)
+                                .getString("verdict")));
+        GovernanceTesting.outcome(probe, RunStatus.SUCCEEDED, null);
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 2);
+        assertThat(EventJson.read(received(path).get(1).getBodyAsString(), JsonNode.class).path("type").asText())
+                .isEqualTo("alert.resolved");
+        assertThat(received(path)).hasSize(2);
+        GovernanceTesting.deletePolicy(policy);
     }
 }

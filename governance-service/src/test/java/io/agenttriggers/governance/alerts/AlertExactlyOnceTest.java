@@ -1,0 +1,107 @@
+package io.agenttriggers.governance.alerts;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.agenttriggers.governance.GovernanceTesting.ADMIN;
+import static io.agenttriggers.governance.GovernanceTesting.tenant;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.agenttriggers.common.event.RunIds;
+import io.agenttriggers.common.run.RunStatus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What two replicas do at once, on the real database: both apply the same batch (a rebalance hands a partition over
+ * while the old owner still works on it), Kafka delivers it a third time, and both replicas' senders drain the
+ * outbox together. Every outcome counts once, and every notification is derived and sent once.
+ */
+@QuarkusTest
+class AlertExactlyOnceTest {
+
+    static WireMockServer receiver;
+
+    @Inject
+    AlertLedger ledger;
+
+    @Inject
+    AlertRules rules;
+
+    @Inject
+    AlertDelivery delivery;
+
+    @Inject
+    Pool pool;
+
+    @BeforeAll
+    static void start() {
+        receiver = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        receiver.start();
+        receiver.stubFor(post(urlEqualTo("/once")).willReturn(aResponse().withStatus(200).withFixedDelay(50)));
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.stop();
+    }
+
+    @Test
+    void aBatchAppliedByTwoReplicasAndRedeliveredCountsOnceAndEachNotificationIsSentOnce() {
+        String tenant = tenant("once");
+        String channelId = given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"hook","type":"webhook","url":"http://127.0.0.1:%d/once"}"""
+                .formatted(tenant, receiver.port())).when().post("/api/v1/alert-channels").then().statusCode(201)
+                .extract().path("id");
+        String ruleId = given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"each","kind":"consecutive-failures","notifyAt":[1,2,3,4,5,6,7,8,9,10],
+                 "channels":["%s"]}""".formatted(tenant, channelId)).when().post("/api/v1/alert-rules").then()
+                .statusCode(201).extract().path("id");
+        AlertRules.Rule rule = rules.rule(UUID.fromString(ruleId));
+        assertThat(rule).isNotNull();
+
+        String topic = "redelivery-" + UUID.randomUUID();
+        List<AlertLedger.Pending> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(new AlertLedger.Pending(i % 2, i / 2, rule, "job.run", tenant,
+                    new Observation(RunIds.next(), RunStatus.FAILED, 5, Instant.now())));
+        }
+        List<Integer> written = Uni.combine().all().unis(ledger.apply(topic, batch), ledger.apply(topic, batch))
+                .with(Integer.class, l -> l).await().atMost(Duration.ofSeconds(30));
+        int again = ledger.apply(topic, batch).await().atMost(Duration.ofSeconds(30));
+        assertThat(written.get(0) + written.get(1) + again).as("notifications written across the three").isEqualTo(10);
+
+        long count = pool.preparedQuery("select (state->>'consecutive')::int as n from governance.alerts "
+                        + "where rule_id = $1").execute(Tuple.of(UUID.fromString(ruleId)))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getInteger("n");
+        assertThat(count).isEqualTo(10);
+
+        // Both replicas' senders at once (the scheduled one runs too).
+        Uni.combine().all().unis(delivery.sendDue(), delivery.sendDue(), delivery.sendDue()).discardItems()
+                .await().atMost(Duration.ofSeconds(30));
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> pool.preparedQuery("select count(*) as n from "
+                        + "governance.alert_notifications where tenant_id = $1 and status = 'sent'")
+                .execute(Tuple.of(tenant)).await().atMost(Duration.ofSeconds(5)).iterator().next()
+                .getLong("n") == 10);
+        assertThat(receiver.findAll(postRequestedFor(urlEqualTo("/once")))).hasSize(10);
+        assertThat(receiver.findAll(postRequestedFor(urlEqualTo("/once"))).stream()
+                .map(r -> r.getHeader("webhook-id")).distinct()).hasSize(10);
+    }
+}
