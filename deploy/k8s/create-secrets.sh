@@ -28,10 +28,12 @@ admin=$(random 48 40)
 if create agent-triggers-auth "admin-token=$admin"; then
   echo "admin token (shown once): $admin"
 fi
-# AES-256 key that encrypts webhook secrets at rest; losing it makes the stored endpoint secrets unreadable.
+# AES-256 key that encrypts webhook and alert-channel secrets at rest; losing it makes the stored endpoint secrets unreadable.
 create agent-triggers-webhook "secrets-key=$(head -c 32 /dev/urandom | base64)" || true
 create agent-triggers-postgres "username=${POSTGRES_USER:-triggers}" \
   "password=${POSTGRES_PASSWORD:-$(random 32 24)}" || true
 create agent-triggers-redis "url=${REDIS_URL:-redis://redis:6379}" || true
+# The SMTP relay's credentials for e-mail alerts; empty when the relay takes mail without authentication.
+create agent-triggers-smtp "username=${SMTP_USERNAME:-}" "password=${SMTP_PASSWORD:-}" || true
 create agent-triggers-rabbitmq "username=${RABBITMQ_USER:-triggers}" \
   "password=${RABBITMQ_PASSWORD:-$(random 32 24)}" || true
