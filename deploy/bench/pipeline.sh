@@ -8,6 +8,8 @@
 #   deploy/bench/pipeline.sh RATE SECONDS            # e.g. 1000 30; WARMUP=20 seconds at RATE first (own tenant)
 #   deploy/bench/pipeline.sh overload RATE SECONDS   # offers 2 × RATE: every answer fast, 202s never lost
 #   KEEP=1 …                                          # keep the runs in the ledger (removed afterwards by default)
+#   ALERTS=1 …                                        # each tenant also has two alert rules that count every run
+#                                                     # (consecutive-failures and failure-ratio; docs/alerts.md)
 #
 # The load generator warms its own JIT and connections first (5 s at up to 200/s on a tenant of its own, whose runs
 # finish before the measured schedule starts; PipelineLoad.java): a cold generator's lag reads as ingress latency.
@@ -58,6 +60,15 @@ setup() { # tenant → prints the endpoint's delivery URL
   id="$(json POST 8081 /api/v1/endpoints "{\"name\":\"bench\",\"tenantId\":\"$tenant\",\"eventName\":\"bench.pipeline\",
     \"auth\":{\"type\":\"none\"}}" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')"
   [ -n "$id" ] || { echo "could not create the endpoint for $tenant" >&2; exit 1; }
+  if [ "${ALERTS:-0}" = 1 ]; then
+    local channel
+    channel="$(json POST 8084 /api/v1/alert-channels "{\"tenantId\":\"$tenant\",\"name\":\"bench\",\"type\":\"email\",
+      \"to\":[\"bench@example.com\"]}" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')"
+    json POST 8084 /api/v1/alert-rules "{\"tenantId\":\"$tenant\",\"name\":\"bench-failing\",
+      \"kind\":\"consecutive-failures\",\"channels\":[\"$channel\"]}" >/dev/null
+    json POST 8084 /api/v1/alert-rules "{\"tenantId\":\"$tenant\",\"name\":\"bench-ratio\",
+      \"kind\":\"failure-ratio\",\"channels\":[\"$channel\"]}" >/dev/null
+  fi
   echo "http://127.0.0.1:8081/webhooks/$id"
 }
 
