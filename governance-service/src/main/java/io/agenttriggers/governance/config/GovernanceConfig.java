@@ -79,6 +79,13 @@ public interface GovernanceConfig {
         @WithDefault("100")
         int maxRulesPerTenant();
 
+        /**
+         * Most alerts (distinct group keys) per rule; outcomes of further keys count towards one alert whose key is
+         * {@code (other)}, so a tenant sending endless distinct event names cannot flood the shared outbox.
+         */
+        @WithDefault("1000")
+        int maxAlertsPerRule();
+
         /** Most notification channels per tenant. */
         @WithDefault("20")
         int maxChannelsPerTenant();

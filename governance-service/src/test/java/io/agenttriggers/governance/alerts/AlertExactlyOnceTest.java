@@ -104,4 +104,35 @@ class AlertExactlyOnceTest {
         assertThat(receiver.findAll(postRequestedFor(urlEqualTo("/once"))).stream()
                 .map(r -> r.getHeader("webhook-id")).distinct()).hasSize(10);
     }
+
+    @Test
+    void aTenantWithEndlessDistinctEventNamesGetsAtMostTheCapOfAlertsPerRulePlusOneForTheRest() {
+        String tenant = tenant("keys");
+        String channelId = given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"mail","type":"email","to":["ops@example.com"]}""".formatted(tenant))
+                .when().post("/api/v1/alert-channels").then().statusCode(201).extract().path("id");
+        String ruleId = given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"dl","kind":"dead-lettered","channels":["%s"]}""".formatted(tenant, channelId))
+                .when().post("/api/v1/alert-rules").then().statusCode(201).extract().path("id");
+        AlertRules.Rule rule = rules.rule(UUID.fromString(ruleId));
+        String topic = "keys-" + UUID.randomUUID();
+        for (int batch = 0; batch < 2; batch++) {
+            List<AlertLedger.Pending> pending = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                pending.add(new AlertLedger.Pending(0, batch * 5 + i, rule, "event." + (batch * 5 + i), tenant,
+                        new Observation(RunIds.next(), RunStatus.DEAD_LETTERED, 5, Instant.now())));
+            }
+            ledger.apply(topic, pending).await().atMost(Duration.ofSeconds(30));
+        }
+        List<String> keys = new ArrayList<>();
+        pool.preparedQuery("select group_key from governance.alerts where rule_id = $1 order by group_key")
+                .execute(Tuple.of(UUID.fromString(ruleId))).await().atMost(Duration.ofSeconds(10))
+                .forEach(r -> keys.add(r.getString("group_key")));
+        // The cap is 3 in the test profile: three alerts of their own, and one for the seven other event names.
+        assertThat(keys).hasSize(4).contains(AlertLedger.OTHER);
+        long other = pool.preparedQuery("select (state->>'count')::int as n from governance.alerts where rule_id = $1 "
+                        + "and group_key = $2").execute(Tuple.of(UUID.fromString(ruleId), AlertLedger.OTHER))
+                .await().atMost(Duration.ofSeconds(10)).iterator().next().getInteger("n");
+        assertThat(other).isEqualTo(7);
+    }
 }
