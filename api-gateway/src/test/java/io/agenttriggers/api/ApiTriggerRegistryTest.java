@@ -150,6 +150,44 @@ class ApiTriggerRegistryTest {
     }
 
     @Test
+    void everyVersionIsKeptAndARollbackServesAnOldRegistrationAgain() {
+        String tenant = Api.tenant();
+        String v1 = "{\"tenantId\":\"" + tenant + "\",\"name\":\"r\",\"path\":\"/" + tenant
+                + "/r1\",\"eventName\":\"r.one\",\"authRequired\":false}";
+        String id = Api.register(v1);
+        given().header("Authorization", Api.ADMIN).contentType("application/json")
+                .body(v1.replace("/r1", "/r2").replace("r.one", "r.two"))
+                .put("/admin/v1/api-triggers/" + id)
+                .then().statusCode(200).body("version", is(2));
+        // Another trigger of the tenant takes version 1's path meanwhile: the rollback is refused, nothing changes.
+        String squatter = Api.register("{\"tenantId\":\"" + tenant + "\",\"name\":\"s\",\"path\":\"/" + tenant
+                + "/r1\",\"eventName\":\"s\"}");
+        given().header("Authorization", Api.ADMIN).post("/admin/v1/api-triggers/" + id + "/versions/1/rollback")
+                .then().statusCode(409).contentType("application/problem+json").body("code", is("route_taken"))
+                .body("detail", containsString(squatter));
+        given().header("Authorization", Api.ADMIN).delete("/admin/v1/api-triggers/" + squatter).then().statusCode(204);
+
+        given().header("Authorization", Api.ADMIN).post("/admin/v1/api-triggers/" + id + "/versions/9/rollback")
+                .then().statusCode(404).body("code", is("version_not_found"));
+        given().header("Authorization", Api.ADMIN).post("/admin/v1/api-triggers/" + id + "/versions/1/rollback")
+                .then().statusCode(200).header("ETag", containsString("3"))
+                .body("version", is(3)).body("path", is("/" + tenant + "/r1")).body("eventName", is("r.one"));
+        String runId = given().contentType("application/json").body("{}").post("/" + tenant + "/r1")
+                .then().statusCode(202).extract().path("runId");
+        assertThat(Api.event(runId).eventName()).isEqualTo("r.one");
+        given().contentType("application/json").body("{}").post("/" + tenant + "/r2").then().statusCode(404);
+
+        given().header("Authorization", Api.ADMIN).get("/admin/v1/api-triggers/" + id + "/versions?limit=2")
+                .then().statusCode(200)
+                .body("items.version", is(java.util.List.of(3, 2)))
+                .body("items[0].change", is("rolled_back_to_1"))
+                .body("items[1].config.eventName", is("r.two"))
+                .body("nextCursor", notNullValue());
+        given().header("Authorization", "Bearer test-acme-viewer").get("/admin/v1/api-triggers/" + id + "/versions")
+                .then().statusCode(404);
+    }
+
+    @Test
     void listsByTenantWithPaginationAndHidesOtherTenants() {
         String tenant = Api.tenant();
         for (int i = 0; i < 3; i++) {

@@ -12,6 +12,9 @@ import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.Roles;
 import io.agenttriggers.common.security.TenantScope;
+import io.agenttriggers.common.versioned.NameTaken;
+import io.agenttriggers.common.versioned.Version;
+import io.agenttriggers.common.versioned.VersionConflict;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -120,9 +123,9 @@ public class ApiTriggersAdminResource {
                                 + existing.spec().tenantId())));
             }
             return store.update(id, spec, expected, routes.staticConflicts(spec.tenantId()));
-        }).onFailure(TriggerStore.VersionConflict.class).transform(e -> new ProblemException(412,
+        }).onFailure(VersionConflict.class).transform(e -> new ProblemException(412,
                         "version_conflict", "Precondition failed", "The trigger is at version "
-                        + ((TriggerStore.VersionConflict) e).current + ", not " + expected))
+                        + ((VersionConflict) e).current + ", not " + expected))
                 .onFailure().transform(e -> conflict(e, spec))
                 .call(updated -> routes.refresh())
                 .map(updated -> Response.ok(TriggerView.of(updated)).tag(Integer.toString(updated.version())).build());
@@ -137,6 +140,42 @@ public class ApiTriggersAdminResource {
             Ownership.requireApiManaged(existing.managedBy(), "This trigger", existing.spec().workflowId());
             return store.delete(id);
         }).call(deleted -> routes.refresh()).map(deleted -> Response.noContent().build());
+    }
+
+    @GET
+    @Path("{id}/versions")
+    @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
+    @Operation(summary = "The trigger's versions, newest first", description = "Each is the whole registration as "
+            + "it was, with what made it (created, updated, rolled_back_to_N).")
+    public Uni<Page<Version<ApiTriggerSpec>>> versions(@PathParam("id") String id,
+            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+        int size = Page.limit(limit);
+        String before = Page.decode(cursor, c -> c.matches("[0-9]{1,9}"));
+        return visible(id).chain(t -> store.versions(id, before == null ? null : Integer.valueOf(before), size + 1))
+                .map(rows -> Page.of(rows, size, v -> Integer.toString(v.version())));
+    }
+
+    @POST
+    @Path("{id}/versions/{version}/rollback")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Restore an earlier registration", description = "Writes it as a new version, served at "
+            + "once; 409 when its name or route is now another trigger's, 404 when there is no such version.")
+    public Uni<Response> rollback(@PathParam("id") String id, @PathParam("version") int version) {
+        return visible(id).chain(existing -> {
+            Ownership.requireApiManaged(existing.managedBy(), "This trigger", existing.spec().workflowId());
+            return store.rollback(id, version, routes.staticConflicts(existing.spec().tenantId()))
+                    .map(found -> found.orElseThrow(() -> ProblemException.notFound("version_not_found",
+                            "API trigger " + id + " has no version " + version)));
+        }).onFailure(NameTaken.class).transform(e -> new ProblemException(409, "name_taken", "Conflict",
+                        "Another API trigger of the tenant now has that version's name"))
+                .onFailure(TriggerStore.RouteTaken.class).transform(e -> new ProblemException(409, "route_taken",
+                        "Conflict", ((TriggerStore.RouteTaken) e).sameTenant
+                                ? "API trigger " + ((TriggerStore.RouteTaken) e).otherId
+                                        + " now serves that version's method and path"
+                                : "Another route now serves requests that version's method and path would match"))
+                .call(restored -> routes.refresh())
+                .map(restored -> Response.ok(TriggerView.of(restored)).tag(Integer.toString(restored.version()))
+                        .build());
     }
 
     private Uni<TriggerStore.Stored> visible(String id) {
@@ -158,7 +197,7 @@ public class ApiTriggersAdminResource {
     }
 
     private static Throwable conflict(Throwable e, ApiTriggerSpec spec) {
-        if (e instanceof TriggerStore.NameTaken) {
+        if (e instanceof NameTaken) {
             return new ProblemException(409, "name_taken", "Conflict", "Tenant " + spec.tenantId()
                     + " already has an API trigger named " + spec.nameOrDefault());
         }

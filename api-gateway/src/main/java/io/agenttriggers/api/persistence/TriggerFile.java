@@ -7,6 +7,7 @@ import io.agenttriggers.common.declarative.FileReconciler;
 import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.outbound.OutboundUrlPolicy;
 import io.agenttriggers.common.problem.Problem.FieldError;
+import io.agenttriggers.common.versioned.NameTaken;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
@@ -120,7 +121,7 @@ public class TriggerFile extends FileReconciler<ApiTriggerSpec, TriggerStore.Sto
             // The file is the operator's, who may see every tenant's ids.
             return "another route (" + taken.otherId + ") serves requests the same method and path would match";
         }
-        if (e instanceof TriggerStore.NameTaken) {
+        if (e instanceof NameTaken) {
             return "the name is taken";
         }
         return e.toString();

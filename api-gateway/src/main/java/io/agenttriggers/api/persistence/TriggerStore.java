@@ -9,9 +9,12 @@ import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Query;
 import io.agenttriggers.common.quota.TenantQuota;
 import io.smallrye.mutiny.Uni;
+import io.agenttriggers.common.versioned.NameTaken;
+import io.agenttriggers.common.versioned.Version;
+import io.agenttriggers.common.versioned.VersionConflict;
+import io.agenttriggers.common.versioned.VersionedStore;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,15 +24,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
- * Registered API triggers (table {@code api.triggers}). Every write takes the lock of {@code api.registry}, checks
- * that no other enabled trigger serves the same method and path shape, and bumps the registry's revision, which
- * every replica polls to reload its routes.
+ * Registered API triggers (table {@code api.triggers}) and their versions, on the shared {@link VersionedStore}.
+ * Every write takes the lock of {@code api.registry}, checks that no other enabled trigger serves the same method
+ * and path shape, and bumps the registry's revision, which every replica polls to reload its routes; the route table
+ * itself is read with hand-written SQL.
  */
 @ApplicationScoped
-public class TriggerStore {
+public class TriggerStore extends VersionedStore<ApiTriggerSpec, TriggerRow, TriggerVersionRow> {
 
     private static final String COLUMNS = "id, tenant_id, version, managed_by, config::text as config, created_at, "
             + "updated_at";
@@ -40,16 +46,15 @@ public class TriggerStore {
     @Inject
     ApiGatewayConfig gateway;
 
+    public TriggerStore() {
+        // The unique indexes of migration V6: (tenant, name) outside deployments, (tenant, workflow, name) inside.
+        super(ApiTriggerSpec.class, TriggerRow.class, TriggerRow::new, TriggerVersionRow.class,
+                TriggerVersionRow::new, Set.of("triggers_tenant_id_name_key", "triggers_workflow_name"));
+    }
+
     /** A stored trigger. */
     public record Stored(String id, ApiTriggerSpec spec, int version, String managedBy, OffsetDateTime createdAt,
             OffsetDateTime updatedAt) {
-    }
-
-    /** Thrown when (tenant, name) is taken. */
-    public static class NameTaken extends RuntimeException {
-        public NameTaken() {
-            super(null, null, false, false);
-        }
     }
 
     /**
@@ -67,84 +72,104 @@ public class TriggerStore {
         }
     }
 
-    /** Thrown when the caller's expected version is not the current one. */
-    public static class VersionConflict extends RuntimeException {
-        public final int current;
-
-        public VersionConflict(int current) {
-            super(null, null, false, false);
-            this.current = current;
-        }
-    }
-
-    /**
-     * Creates a trigger. {@code staticRoutes} maps a {@code METHOD path} to the id of a route declared in
-     * configuration that it conflicts with (or null): registrations cannot take those either.
-     */
-    public Uni<Stored> create(ApiTriggerSpec spec, String managedBy, Function<String, String> staticRoutes) {
-        UUID id = UUID.fromString(RunIds.next());
-        String config = EventJson.write(spec);
-        return pool.withTransaction(tx -> lockAndCheck(tx, id, spec, staticRoutes)
-                .chain(() -> quota(tx, spec.tenantId(), managedBy))
-                .chain(() -> tx.preparedQuery("insert into api.triggers (id, tenant_id, name, method, path, enabled, "
-                                + "version, managed_by, config) values ($1, $2, $3, $4, $5, $6, 1, $7, "
-                                + "cast(cast($8 as text) as jsonb)) on conflict do nothing")
-                        .execute(Tuple.tuple().addUUID(id).addString(spec.tenantId()).addString(spec.nameOrDefault())
-                                .addString(spec.methodOrDefault()).addString(spec.path())
-                                .addBoolean(spec.isEnabled()).addString(managedBy).addString(config)))
-                .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().failure(new NameTaken()) : bump(tx))
-                .chain(() -> find(tx, id.toString())))
-                .map(Optional::orElseThrow);
+    @Override
+    protected void apply(TriggerRow row, ApiTriggerSpec spec) {
+        row.setTenantId(spec.tenantId());
+        row.setName(spec.nameOrDefault());
+        row.setMethod(spec.methodOrDefault());
+        row.setPath(spec.path());
+        row.setEnabled(spec.isEnabled());
     }
 
     /**
      * The tenant's trigger quota, for creates through the API (the declarative file's triggers count but are never
-     * refused). The registry lock, held since {@link #lockAndCheck}, already serializes creates.
+     * refused).
      */
-    private Uni<Void> quota(SqlClient tx, String tenantId, String managedBy) {
-        if ("file".equals(managedBy)) {
-            return Uni.createFrom().voidItem();
-        }
+    @Override
+    protected TenantQuota quota(TriggerRow row) {
         return new TenantQuota("api.triggers", "API triggers",
                 "select count(*) from api.triggers where tenant_id = $1", gateway.maxApiTriggersPerTenant(),
-                "triggers.api-gateway.max-api-triggers-per-tenant").checkHeld(tx, tenantId);
+                "triggers.api-gateway.max-api-triggers-per-tenant");
     }
 
-    /** Replaces a trigger's registration; {@code expectedVersion} (If-Match) guards against lost updates. */
+    /**
+     * Under the registry lock: fails with {@link RouteTaken} when an enabled trigger's claim conflicts with this one
+     * (an overlap across tenants, the same shape within one).
+     */
+    @Override
+    protected Uni<Void> beforeWrite(Mutiny.Session session, TriggerRow row) {
+        Uni<Void> lock = session.createNativeQuery("select revision from api.registry where id = 1 for update",
+                Long.class).getSingleResult().replaceWithVoid();
+        if (!row.isEnabled()) {
+            return lock;
+        }
+        RouteClaim mine = new RouteClaim(row.getTenantId(), row.getMethod(), PathTemplate.parse(row.getPath()));
+        return lock.chain(() -> session.createSelectionQuery("select id, tenantId, method, path from TriggerRow "
+                                + "where enabled and id <> ?1 and method = ?2", Object[].class)
+                        .setParameter(1, row.getId())
+                        .setParameter(2, row.getMethod())
+                        .getResultList())
+                .chain(others -> {
+                    for (Object[] other : others) {
+                        RouteClaim theirs = new RouteClaim((String) other[1], (String) other[2],
+                                PathTemplate.parse((String) other[3]));
+                        if (mine.conflictsWith(theirs)) {
+                            return Uni.createFrom().failure(new RouteTaken(other[0].toString(),
+                                    mine.sameTenant(theirs)));
+                        }
+                    }
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    @Override
+    protected Uni<Void> afterWrite(Mutiny.Session session) {
+        return session.createNativeQuery("update api.registry set revision = revision + 1 where id = 1")
+                .executeUpdate().replaceWithVoid();
+    }
+
+    /**
+     * Creates a trigger. {@code staticRoutes} maps a {@code METHOD path} to the id of a route declared in
+     * configuration that it conflicts with (or null): registrations cannot take those either. Fails with
+     * {@link NameTaken}, {@link RouteTaken} or {@link io.agenttriggers.common.quota.TenantQuotaExceeded}.
+     */
+    public Uni<Stored> create(ApiTriggerSpec spec, String managedBy, Function<String, String> staticRoutes) {
+        return freeOfStatic(spec, staticRoutes)
+                .chain(() -> create(spec, managedBy, (Consumer<TriggerRow>) null))
+                .map(TriggerStore::stored);
+    }
+
+    /**
+     * Replaces a trigger's registration as a new version; {@code expectedVersion} (If-Match) guards against lost
+     * updates ({@link VersionConflict}).
+     */
     public Uni<Stored> update(String id, ApiTriggerSpec spec, Integer expectedVersion,
             Function<String, String> staticRoutes) {
+        return freeOfStatic(spec, staticRoutes)
+                .chain(() -> update(UUID.fromString(id), spec, expectedVersion, "updated"))
+                .map(TriggerStore::stored);
+    }
+
+    /**
+     * Writes version {@code version}'s registration as a new version, under the same route checks as any update;
+     * empty when there is no such version.
+     */
+    public Uni<Optional<Stored>> rollback(String id, int version, Function<String, String> staticRoutes) {
         UUID uuid = UUID.fromString(id);
-        String config = EventJson.write(spec);
-        return pool.withTransaction(tx -> lockAndCheck(tx, uuid, spec, staticRoutes)
-                .chain(() -> tx.preparedQuery("select version from api.triggers where id = $1").execute(Tuple.of(uuid)))
-                .chain(rows -> {
-                    int current = rows.iterator().next().getInteger("version");
-                    if (expectedVersion != null && expectedVersion != current) {
-                        return Uni.createFrom().failure(new VersionConflict(current));
-                    }
-                    return tx.preparedQuery("update api.triggers set name = $2, method = $3, path = $4, enabled = $5, "
-                                    + "config = cast(cast($6 as text) as jsonb), version = version + 1, updated_at = now() "
-                                    + "where id = $1")
-                            .execute(Tuple.tuple().addUUID(uuid).addString(spec.nameOrDefault())
-                                    .addString(spec.methodOrDefault()).addString(spec.path())
-                                    .addBoolean(spec.isEnabled()).addString(config))
-                            .onFailure(e -> e.getMessage() != null && (e.getMessage().contains("triggers_tenant_id_name_key")
-                                    || e.getMessage().contains("triggers_workflow_name")))
-                            .transform(e -> new NameTaken());
-                })
-                .chain(() -> bump(tx))
-                .chain(() -> find(tx, id)))
-                .map(Optional::orElseThrow);
+        return version(uuid, version).chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Stored>empty())
+                : freeOfStatic(found.get().config(), staticRoutes)
+                        .chain(() -> update(uuid, found.get().config(), null, "rolled_back_to_" + version))
+                        .map(row -> Optional.of(stored(row))));
     }
 
     public Uni<Boolean> delete(String id) {
         UUID uuid = RunIds.uuidOrNull(id);
-        if (uuid == null) {
-            return Uni.createFrom().item(false);
-        }
-        return pool.withTransaction(tx -> lock(tx)
-                .chain(() -> tx.preparedQuery("delete from api.triggers where id = $1").execute(Tuple.of(uuid)))
-                .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false) : bump(tx).replaceWith(true)));
+        return uuid == null ? Uni.createFrom().item(false) : delete(uuid);
+    }
+
+    /** Newest first, older than {@code before} when given. */
+    public Uni<List<Version<ApiTriggerSpec>>> versions(String id, Integer before, int limit) {
+        return versions(UUID.fromString(id), before, limit);
     }
 
     /** The registry's revision: it moves with every write. */
@@ -172,7 +197,9 @@ public class TriggerStore {
     }
 
     public Uni<Optional<Stored>> find(String id) {
-        return find(pool, id);
+        UUID uuid = RunIds.uuidOrNull(id);
+        return uuid == null ? Uni.createFrom().item(Optional.empty())
+                : find(uuid).map(found -> found.map(TriggerStore::stored));
     }
 
     /** The trigger of the REST API or the file with that name (a deployment's names are its workflow's). */
@@ -195,54 +222,23 @@ public class TriggerStore {
         return pool.preparedQuery(q.sql()).execute(Tuple.from(q.args())).map(TriggerStore::all);
     }
 
-    private Uni<Optional<Stored>> find(SqlClient client, String id) {
-        UUID uuid = RunIds.uuidOrNull(id);
-        if (uuid == null) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        return client.preparedQuery("select " + COLUMNS + " from api.triggers where id = $1")
-                .execute(Tuple.of(uuid))
-                .map(rows -> all(rows).stream().findFirst());
-    }
-
-    private static Uni<Void> lock(SqlClient tx) {
-        return tx.query("select revision from api.registry where id = 1 for update").execute().replaceWithVoid();
-    }
-
-    private static Uni<Void> bump(SqlClient tx) {
-        return tx.query("update api.registry set revision = revision + 1 where id = 1").execute().replaceWithVoid();
-    }
-
     /**
-     * Under the registry lock: fails with {@link RouteTaken} when an enabled trigger's claim conflicts with this one
-     * (an overlap across tenants, the same shape within one). {@code staticRoutes} answers, for
-     * {@code METHOD path}, the id of a configured route it conflicts with; those never change at run time.
+     * Configured routes belong to the operator and never change at run time: {@code staticRoutes} answers, for
+     * {@code METHOD path}, the id of one this trigger conflicts with. Their ids are not for tenants.
      */
-    private static Uni<Void> lockAndCheck(SqlClient tx, UUID self, ApiTriggerSpec spec,
-            Function<String, String> staticRoutes) {
+    private static Uni<Void> freeOfStatic(ApiTriggerSpec spec, Function<String, String> staticRoutes) {
         if (!spec.isEnabled()) {
-            return lock(tx);
+            return Uni.createFrom().voidItem();
         }
         RouteClaim mine = RouteClaim.of(spec);
         String staticOwner = staticRoutes.apply(mine.method() + " " + mine.template().text());
-        if (staticOwner != null) {
-            // Configured routes belong to the operator: their ids are not for tenants.
-            return Uni.createFrom().failure(new RouteTaken(staticOwner, false));
-        }
-        return lock(tx)
-                .chain(() -> tx.preparedQuery("select id, tenant_id, method, path from api.triggers where enabled "
-                        + "and id <> $1 and method = $2").execute(Tuple.of(self, spec.methodOrDefault())))
-                .chain(rows -> {
-                    for (Row r : rows) {
-                        RouteClaim theirs = new RouteClaim(r.getString("tenant_id"), r.getString("method"),
-                                PathTemplate.parse(r.getString("path")));
-                        if (mine.conflictsWith(theirs)) {
-                            return Uni.createFrom().failure(new RouteTaken(r.getUUID("id").toString(),
-                                    mine.sameTenant(theirs)));
-                        }
-                    }
-                    return Uni.createFrom().voidItem();
-                });
+        return staticOwner == null ? Uni.createFrom().voidItem()
+                : Uni.createFrom().failure(new RouteTaken(staticOwner, false));
+    }
+
+    private static Stored stored(TriggerRow row) {
+        return new Stored(row.getId().toString(), EventJson.read(row.getConfig(), ApiTriggerSpec.class),
+                row.getVersion(), row.getManagedBy(), row.getCreatedAt(), row.getUpdatedAt());
     }
 
     private static List<Stored> all(Iterable<Row> rows) {
@@ -253,7 +249,4 @@ public class TriggerStore {
         }
         return out;
     }
-
-
-
 }

@@ -73,6 +73,14 @@ public abstract class VersionedStore<S, R extends VersionedRow, H extends Versio
         return null;
     }
 
+    /**
+     * Done in the transaction of every create and update, once the row holds what it will store and before it is
+     * written: a check that needs the other rows (and may take a lock first). Nothing by default.
+     */
+    protected Uni<Void> beforeWrite(Mutiny.Session session, R row) {
+        return Uni.createFrom().voidItem();
+    }
+
     /** Done in the transaction of every create, update and delete; by default nothing. */
     protected Uni<Void> afterWrite(Mutiny.Session session) {
         return Uni.createFrom().voidItem();
@@ -95,6 +103,7 @@ public abstract class VersionedStore<S, R extends VersionedRow, H extends Versio
         row.touch(true);
         TenantQuota quota = Ownership.FILE.equals(managedBy) ? null : quota(row);
         return write(session -> checkQuota(session, quota, row.getTenantId())
+                .chain(() -> beforeWrite(session, row))
                 .chain(() -> session.persist(row))
                 .chain(session::flush)
                 .chain(() -> history(session, row, "created"))
@@ -127,7 +136,10 @@ public abstract class VersionedStore<S, R extends VersionedRow, H extends Versio
                     edit.accept(row);
                     row.setVersion(row.getVersion() + 1);
                     row.touch(false);
-                    return session.flush().chain(() -> history(session, row, change)).replaceWith(row);
+                    return beforeWrite(session, row)
+                            .chain(session::flush)
+                            .chain(() -> history(session, row, change))
+                            .replaceWith(row);
                 }));
     }
 
