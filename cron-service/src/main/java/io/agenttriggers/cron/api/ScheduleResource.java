@@ -13,6 +13,8 @@ import io.agenttriggers.common.problem.Problem.FieldError;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.Roles;
 import io.agenttriggers.common.security.TenantScope;
+import io.agenttriggers.common.versioned.Version;
+import io.agenttriggers.common.versioned.VersionConflict;
 import io.agenttriggers.cron.client.LedgerClient;
 import io.agenttriggers.cron.config.CronServiceConfig;
 import io.agenttriggers.cron.domain.CronExpression;
@@ -163,14 +165,52 @@ public class ScheduleResource {
             }
             Instant next = FirePlanner.first(cron, Instant.now(), instant(spec.startAt()), instant(spec.endAt()));
             return store.update(id, spec, expected, next, FirePlanner.dueAt(id, next, spec.jitter()));
-        }).onFailure(ScheduleStore.VersionConflict.class).transform(e -> new ProblemException(412, "version_conflict",
+        }).onFailure(VersionConflict.class).transform(e -> new ProblemException(412, "version_conflict",
                         "Precondition failed", "The schedule is at version "
-                        + ((ScheduleStore.VersionConflict) e).current + ", not " + expected))
+                        + ((VersionConflict) e).current + ", not " + expected))
                 .map(updated -> updated.orElseThrow(() -> notFound(id)))
                 .call(updated -> governance.sync(updated.id(), spec))
                 .invoke(updated -> firer.wake())
                 .map(updated -> Response.ok(ScheduleView.of(updated, nextTimes(cron, updated, 5), null))
                         .tag(Integer.toString(updated.version())).build());
+    }
+
+    @GET
+    @Path("{id}/versions")
+    @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
+    @Operation(summary = "The schedule's versions, newest first", description = "Each is the whole registration as "
+            + "it was, with what made it (created, updated, rolled_back_to_N). Pauses are firing state, not versions.")
+    public Uni<Page<Version<ScheduleSpec>>> versions(@PathParam("id") String id, @QueryParam("limit") Integer limit,
+            @QueryParam("cursor") String cursor) {
+        int size = Page.limit(limit);
+        String before = Page.decode(cursor, c -> c.matches("[0-9]{1,9}"));
+        return visible(id).chain(s -> store.versions(id, before == null ? null : Integer.valueOf(before), size + 1))
+                .map(rows -> Page.of(rows, size, v -> Integer.toString(v.version())));
+    }
+
+    @POST
+    @Path("{id}/versions/{version}/rollback")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Restore an earlier registration", description = "Writes it as a new version; the next fire "
+            + "time is computed again from now, a pause stays. 404 when there is no such version.")
+    public Uni<Response> rollback(@PathParam("id") String id, @PathParam("version") int version) {
+        return visible(id).chain(existing -> {
+            Ownership.requireApiManaged(existing.managedBy(), "This schedule", existing.spec().workflowId());
+            return store.version(id, version);
+        }).chain(found -> {
+            ScheduleSpec spec = found.orElseThrow(() -> ProblemException.notFound("version_not_found",
+                    "Schedule " + id + " has no version " + version)).config();
+            // Valid when it was written; checked again, since what the URL policy allows may have changed since.
+            CronExpression cron = check(spec);
+            Instant next = FirePlanner.first(cron, Instant.now(), instant(spec.startAt()), instant(spec.endAt()));
+            return store.update(id, spec, null, next, FirePlanner.dueAt(id, next, spec.jitter()),
+                            "rolled_back_to_" + version)
+                    .map(restored -> restored.orElseThrow(() -> notFound(id)))
+                    .call(restored -> governance.sync(restored.id(), spec))
+                    .invoke(restored -> firer.wake())
+                    .map(restored -> Response.ok(ScheduleView.of(restored, nextTimes(cron, restored, 5), null))
+                            .tag(Integer.toString(restored.version())).build());
+        });
     }
 
     @DELETE

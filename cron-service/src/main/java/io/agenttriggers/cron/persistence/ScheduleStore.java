@@ -4,6 +4,9 @@ import io.agenttriggers.common.event.EventJson;
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Query;
 import io.agenttriggers.common.quota.TenantQuota;
+import io.agenttriggers.common.versioned.Version;
+import io.agenttriggers.common.versioned.VersionConflict;
+import io.agenttriggers.common.versioned.VersionedStore;
 import io.agenttriggers.cron.domain.ScheduleSpec;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -21,9 +24,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** Schedules and their firing state (table {@code cron.schedules}). */
+/**
+ * Schedules, their versions and their firing state (table {@code cron.schedules}). Registrations are written by the
+ * shared {@link VersionedStore}, each a new version with its snapshot; the firing state (claims, advances, pauses,
+ * the last fire) and every read stay hand-written SQL, since the firer reads them on its hot path.
+ */
 @ApplicationScoped
-public class ScheduleStore {
+public class ScheduleStore extends VersionedStore<ScheduleSpec, ScheduleRow, ScheduleVersionRow> {
 
     static final String COLUMNS = "id, version, managed_by, config::text as config, paused, pause_note, next_fire_at, "
             + "due_at, last_fire_at, last_run_id, last_run_status, buffered_fire_at, created_at, updated_at";
@@ -33,6 +40,12 @@ public class ScheduleStore {
 
     @Inject
     io.agenttriggers.cron.config.CronServiceConfig config;
+
+    public ScheduleStore() {
+        // Schedules have no unique names: many may emit the same event.
+        super(ScheduleSpec.class, ScheduleRow.class, ScheduleRow::new, ScheduleVersionRow.class,
+                ScheduleVersionRow::new, Set.of());
+    }
 
     /** A stored schedule with its firing state. */
     public record Stored(String id, ScheduleSpec spec, int version, String managedBy, boolean paused, String pauseNote,
@@ -45,74 +58,71 @@ public class ScheduleStore {
         }
     }
 
-    /** Thrown when the caller's expected version is not the current one. */
-    public static class VersionConflict extends RuntimeException {
-        public final int current;
-
-        public VersionConflict(int current) {
-            super(null, null, false, false);
-            this.current = current;
-        }
-    }
-
-    public Uni<Stored> create(ScheduleSpec spec, String managedBy, Instant next, Instant due) {
-        UUID id = UUID.fromString(RunIds.next());
-        return create(id, spec, managedBy, next, due);
-    }
-
-    /** With a chosen id (the jitter depends on it, so the caller computes the due time with the same id). */
-    public Uni<Stored> create(UUID id, ScheduleSpec spec, String managedBy, Instant next, Instant due) {
-        return pool.withTransaction(tx -> quota(tx, spec.tenantId(), managedBy)
-                .chain(() -> tx.preparedQuery("insert into cron.schedules (id, tenant_id, event_name, version, "
-                                + "managed_by, config, enabled, next_fire_at, due_at, cluster) values ($1, $2, $3, 1, $4, "
-                                + "cast(cast($5 as text) as jsonb), $6, $7, $8, $9) returning " + COLUMNS)
-                        .execute(Tuple.tuple().addUUID(id).addString(spec.tenantId()).addString(spec.eventName())
-                                .addString(managedBy).addString(EventJson.write(spec)).addBoolean(spec.isEnabled())
-                                .addOffsetDateTime(odt(next)).addOffsetDateTime(spec.isEnabled() ? odt(due) : null)
-                                .addString(config.cluster()))))
-                .map(rows -> map(rows.iterator().next()));
+    @Override
+    protected void apply(ScheduleRow row, ScheduleSpec spec) {
+        row.setTenantId(spec.tenantId());
+        row.setName(spec.eventName());
+        row.setEnabled(spec.isEnabled());
     }
 
     /**
      * The tenant's schedule quota (every cluster's schedules of the tenant count), for creates through the API; the
      * declarative file's schedules are the operator's and are not refused.
      */
-    private Uni<Void> quota(SqlClient tx, String tenantId, String managedBy) {
-        if ("file".equals(managedBy)) {
-            return Uni.createFrom().voidItem();
-        }
+    @Override
+    protected TenantQuota quota(ScheduleRow row) {
         return new TenantQuota("cron.schedules", "schedules",
                 "select count(*) from cron.schedules where tenant_id = $1", config.maxSchedulesPerTenant(),
-                "triggers.cron-service.max-schedules-per-tenant").check(tx, tenantId);
+                "triggers.cron-service.max-schedules-per-tenant");
     }
 
-    /** Replaces the registration and the next fire time (the firing history stays). */
+    public Uni<Stored> create(ScheduleSpec spec, String managedBy, Instant next, Instant due) {
+        return create(UUID.fromString(RunIds.next()), spec, managedBy, next, due);
+    }
+
+    /** With a chosen id (the jitter depends on it, so the caller computes the due time with the same id). */
+    public Uni<Stored> create(UUID id, ScheduleSpec spec, String managedBy, Instant next, Instant due) {
+        return create(spec, managedBy, row -> {
+            row.setId(id);
+            row.setCluster(config.cluster());
+            row.setNextFireAt(odt(next));
+            row.setDueAt(spec.isEnabled() ? odt(due) : null);
+        }).chain(row -> find(pool, id.toString())).map(Optional::orElseThrow);
+    }
+
+    /**
+     * Replaces the registration and the next fire time as a new version (the firing history stays);
+     * {@code expectedVersion} (If-Match) refuses lost updates with {@link VersionConflict}. {@code change} names the
+     * version in the history ({@code updated}, {@code rolled_back_to_3}).
+     */
     public Uni<Optional<Stored>> update(String id, ScheduleSpec spec, Integer expectedVersion, Instant next,
-            Instant due) {
+            Instant due, String change) {
         UUID uuid = RunIds.uuidOrNull(id);
         if (uuid == null) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return pool.withTransaction(tx -> tx.preparedQuery("select version, paused from cron.schedules where id = $1 "
-                        + "for update").execute(Tuple.of(uuid))
-                .chain(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().item(Optional.<Stored>empty());
-                    }
-                    Row r = rows.iterator().next();
-                    int current = r.getInteger("version");
-                    if (expectedVersion != null && expectedVersion != current) {
-                        return Uni.createFrom().failure(new VersionConflict(current));
-                    }
-                    boolean active = spec.isEnabled() && !r.getBoolean("paused");
-                    return tx.preparedQuery("update cron.schedules set config = cast(cast($2 as text) as jsonb), "
-                                    + "event_name = $3, enabled = $4, next_fire_at = $5, due_at = $6, version = version + 1, "
-                                    + "updated_at = now() where id = $1 returning " + COLUMNS)
-                            .execute(Tuple.tuple().addUUID(uuid).addString(EventJson.write(spec)).addString(spec.eventName())
-                                    .addBoolean(spec.isEnabled()).addOffsetDateTime(odt(next))
-                                    .addOffsetDateTime(active ? odt(due) : null))
-                            .map(updated -> Optional.of(map(updated.iterator().next())));
-                }));
+        return edit(uuid, expectedVersion, row -> {
+            apply(row, spec);
+            row.setConfig(EventJson.write(spec));
+            row.setNextFireAt(odt(next));
+            row.setDueAt(spec.isEnabled() && !row.isPaused() ? odt(due) : null);
+        }, change)
+                .chain(row -> find(pool, id))
+                .onFailure(java.util.NoSuchElementException.class).recoverWithItem(Optional.empty());
+    }
+
+    public Uni<Optional<Stored>> update(String id, ScheduleSpec spec, Integer expectedVersion, Instant next,
+            Instant due) {
+        return update(id, spec, expectedVersion, next, due, "updated");
+    }
+
+    /** Newest first, older than {@code before} when given. */
+    public Uni<List<Version<ScheduleSpec>>> versions(String id, Integer before, int limit) {
+        return versions(UUID.fromString(id), before, limit);
+    }
+
+    public Uni<Optional<Version<ScheduleSpec>>> version(String id, int version) {
+        return version(UUID.fromString(id), version);
     }
 
     /** Pauses (no due time) or resumes (from the given next fire time). */
@@ -134,11 +144,7 @@ public class ScheduleStore {
 
     public Uni<Boolean> delete(String id) {
         UUID uuid = RunIds.uuidOrNull(id);
-        if (uuid == null) {
-            return Uni.createFrom().item(false);
-        }
-        return pool.preparedQuery("delete from cron.schedules where id = $1").execute(Tuple.of(uuid))
-                .map(rows -> rows.rowCount() > 0);
+        return uuid == null ? Uni.createFrom().item(false) : delete(uuid);
     }
 
     public Uni<Optional<Stored>> find(String id) {
@@ -222,8 +228,6 @@ public class ScheduleStore {
                 r.getOffsetDateTime("buffered_fire_at"), r.getOffsetDateTime("created_at"),
                 r.getOffsetDateTime("updated_at"));
     }
-
-
 
     static OffsetDateTime odt(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);

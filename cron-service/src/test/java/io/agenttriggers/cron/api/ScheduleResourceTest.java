@@ -113,6 +113,43 @@ class ScheduleResourceTest {
     }
 
     @Test
+    void everyRegistrationIsAVersionAndARollbackRestoresOneWithItsNextFireTime() {
+        String tenant = tenant();
+        String v1 = "{\"tenantId\":\"" + tenant + "\",\"eventName\":\"nightly\",\"expression\":\"0 2 * * *\","
+                + "\"timezone\":\"Europe/Paris\"}";
+        String id = create(v1);
+        given().header("Authorization", ADMIN).contentType("application/json").header("If-Match", "\"1\"")
+                .body(v1.replace("0 2 * * *", "30 4 * * *").replace("nightly", "early"))
+                .put("/api/v1/schedules/" + id)
+                .then().statusCode(200).body("version", is(2)).body("expression", is("30 4 * * *"));
+        // A pause is firing state: it is not a version, and a rollback keeps it.
+        given().header("Authorization", ADMIN).post("/api/v1/schedules/" + id + "/pause").then().statusCode(200);
+
+        given().header("Authorization", ADMIN).post("/api/v1/schedules/" + id + "/versions/5/rollback")
+                .then().statusCode(404).body("code", is("version_not_found"));
+        given().header("Authorization", ADMIN).post("/api/v1/schedules/" + id + "/versions/1/rollback")
+                .then().statusCode(200).header("ETag", containsString("3"))
+                .body("version", is(3)).body("expression", is("0 2 * * *")).body("eventName", is("nightly"))
+                .body("state", is("paused"));
+        // Resumed, it fires at version 1's time, in the schedule's zone.
+        given().header("Authorization", ADMIN).post("/api/v1/schedules/" + id + "/resume")
+                .then().statusCode(200).body("version", is(3)).body("state", is("active"))
+                .body("nextFireTimes[0]", containsString("T02:00+0"));
+        given().header("Authorization", ADMIN).post("/api/v1/schedules/" + id + "/pause").then().statusCode(200);
+
+        given().header("Authorization", ADMIN).get("/api/v1/schedules/" + id + "/versions?limit=2")
+                .then().statusCode(200)
+                .body("items.version", is(List.of(3, 2)))
+                .body("items[0].change", is("rolled_back_to_1"))
+                .body("items[1].config.expression", is("30 4 * * *"))
+                .body("nextCursor", notNullValue());
+        String cursor = given().header("Authorization", ADMIN).get("/api/v1/schedules/" + id + "/versions?limit=2")
+                .then().extract().path("nextCursor");
+        given().header("Authorization", ADMIN).get("/api/v1/schedules/" + id + "/versions?limit=2&cursor=" + cursor)
+                .then().statusCode(200).body("items.version", is(List.of(1))).body("items[0].change", is("created"));
+    }
+
+    @Test
     void triggerNowAndBackfillEmitMarkedEvents() {
         String id = create("{\"tenantId\":\"" + tenant() + "\",\"eventName\":\"report\",\"expression\":\"0 * * * *\","
                 + "\"payload\":{\"region\":\"emea\"}}");
