@@ -38,6 +38,7 @@ SERVICES=(
   "webhook-gateway:webhook-gateway:8081"
   "cron-service:cron-service:8082"
   "queue-consumer:queue-consumer:8083"
+  "console:console:8086"
 )
 
 mkdir -p "$RUN" "$LOGS"
@@ -310,6 +311,8 @@ up() {
   say "up in $((SECONDS - start)) s"
   cat <<EOF
 
+  Console             http://127.0.0.1:8086   (sign in with the admin token below; docs/dashboard.md)
+
   api-gateway         http://127.0.0.1:8080   (Swagger UI: /q/swagger-ui)
   webhook-gateway     http://127.0.0.1:8081
   cron-service        http://127.0.0.1:8082
@@ -426,13 +429,18 @@ train() {
 # The tests' own tools: promtool and a Prometheus server (Debian's prometheus package) for the monitoring tests,
 # kubectl with kustomize for the manifest tests (installed on these machines; not packaged by Debian).
 ensure_test_tools() {
-  if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
-    command -v apt-get >/dev/null || fail "promtool/prometheus are missing; install Prometheus 2.x"
-    say "installing Prometheus (promtool) from Debian"
+  # Prometheus (promtool and a real server) for the monitoring tests; Chromium for the console's browser tests.
+  local packages=()
+  if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then packages+=(prometheus); fi
+  if ! command -v chromium >/dev/null; then packages+=(chromium); fi
+  if [ "${#packages[@]}" -gt 0 ]; then
+    command -v apt-get >/dev/null || fail "missing: ${packages[*]}; install Prometheus 2.x and Chromium"
+    say "installing ${packages[*]} from Debian"
     apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      prometheus >/dev/null || fail "could not install prometheus"
+      "${packages[@]}" >/dev/null || fail "could not install ${packages[*]}"
   fi
   command -v kubectl >/dev/null || fail "kubectl (1.27 or newer, with kustomize) is missing"
+  command -v npm >/dev/null || fail "Node.js and npm (20 or newer) are missing: the console's build needs them"
 }
 
 run_tests() {
