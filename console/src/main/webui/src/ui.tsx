@@ -34,6 +34,21 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
+/** A write started from a page: what it did as a notice, or why it failed as an error (the last one only). */
+export function useAction() {
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const run = useCallback(async (work: () => Promise<string>) => {
+    setError(null);
+    try {
+      setNotice(await work());
+    } catch (e) {
+      setError(e);
+    }
+  }, []);
+  return { notice, error, run, setNotice };
+}
+
 export function ErrorNote({ error }: { error: unknown }) {
   if (!error) return null;
   const e = error instanceof ApiError ? error : null;

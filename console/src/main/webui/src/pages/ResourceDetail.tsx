@@ -3,7 +3,7 @@ import { call, get, send, type Page } from '../api';
 import { href, navigate, useRoute } from '../router';
 import { kindOf, type ResourceKind, type Row } from '../resources';
 import type { Version } from '../types';
-import { Action, Badge, ErrorNote, Json, Loading, Notice, Table, Time, useAsync, useSession } from '../ui';
+import { Action, Badge, ErrorNote, Json, Loading, Notice, Table, Time, useAction, useAsync, useSession } from '../ui';
 import { JsonEditor, SecretOnce } from './JsonEditor';
 
 function resourcePath(k: ResourceKind, id: string): string {
@@ -16,9 +16,8 @@ export function ResourceDetail({ kind, id }: { kind: string; id: string }) {
   const route = useRoute();
   const scope = Object.fromEntries([...route.query.entries()].filter(([name]) => name === 'tenantId'));
   const [editing, setEditing] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const action = useAction();
   const [secret, setSecret] = useState<Row | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
   const readPath = kind === 'deployments' ? `${resourcePath(k, id)}/status` : resourcePath(k, id);
   const data = useAsync(async (signal) => {
     const { data: row, etag } = await call<Row>(k.service, readPath, { query: scope, signal });
@@ -31,17 +30,12 @@ export function ResourceDetail({ kind, id }: { kind: string; id: string }) {
   const owned = row && (row.managedBy === 'file' || row.managedBy === 'deployment');
   const canEdit = session.canWrite && k.editable && !owned;
 
-  const act = async (what: string, method: string, path: string, body?: unknown, after?: (answer: Row) => void) => {
-    setActionError(null);
-    try {
-      const answer = await send<Row>(k.service, method, path + (Object.keys(scope).length ? `?${new URLSearchParams(scope)}` : ''), body);
-      setNotice(what);
-      after?.(answer);
-      data.reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+  const act = (what: string, method: string, path: string, body?: unknown, after?: (answer: Row) => void) => action.run(async () => {
+    const answer = await send<Row>(k.service, method, path + (Object.keys(scope).length ? `?${new URLSearchParams(scope)}` : ''), body);
+    after?.(answer);
+    data.reload();
+    return what;
+  });
 
   const title = row ? String(row.name ?? row.workflowId ?? (row.ruleName ? `${row.ruleName} · ${row.groupKey}` : id)) : id;
   return (
@@ -72,9 +66,9 @@ export function ResourceDetail({ kind, id }: { kind: string; id: string }) {
           Managed by {row.managedBy === 'file' ? 'the declarative file' : <>the deployment of workflow <a href={href(`/r/deployments/${String(row.workflowId)}`, { tenantId: String(row.tenantId) })}>{String(row.workflowId)}</a></>}: change it there.
         </p>
       )}
-      <Notice message={notice} />
+      <Notice message={action.notice} />
       {secret && <SecretOnce created={secret} kind={k} onDone={() => setSecret(null)} />}
-      <ErrorNote error={actionError} />
+      <ErrorNote error={action.error} />
       <ErrorNote error={data.error} />
       <Loading when={data.loading && !row} />
       {row && editing && (
@@ -84,7 +78,7 @@ export function ResourceDetail({ kind, id }: { kind: string; id: string }) {
           onSubmit={async (body) => {
             await call(k.service, resourcePath(k, id), { method: 'PUT', body, headers: data.data?.etag ? { 'If-Match': data.data.etag } : {} });
             setEditing(false);
-            setNotice('Saved as a new version.');
+            action.setNotice('Saved as a new version.');
             data.reload();
           }} />
       )}

@@ -1,13 +1,11 @@
-import { useState } from 'react';
 import { ApiError, get, send } from '../api';
 import { href } from '../router';
 import type { Attempt, Decision, Run } from '../types';
-import { Action, Badge, ErrorNote, Field, Json, Loading, Notice, Time, useAsync, useSession } from '../ui';
+import { Action, Badge, ErrorNote, Field, Json, Loading, Notice, Time, useAction, useAsync, useSession } from '../ui';
 
 export function RunDetail({ runId }: { runId: string }) {
   const session = useSession();
-  const [notice, setNotice] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const action = useAction();
   const data = useAsync(async (signal) => {
     const [run, decision] = await Promise.all([
       get<Run>('dispatcher', `/api/v1/runs/${encodeURIComponent(runId)}`, {}, signal),
@@ -20,18 +18,13 @@ export function RunDetail({ runId }: { runId: string }) {
   }, [runId]);
   const run = data.data?.run;
   const decision = data.data?.decision;
-  const replay = async () => {
-    setActionError(null);
-    try {
-      const result = await send<{ replayed: string[]; skipped: { runId: string; reason: string }[] }>(
-        'dispatcher', 'POST', '/api/v1/dlq/replay', { runIds: [runId] });
-      setNotice(result.replayed.length ? 'Replayed: the run is queued again under the same id.'
-        : `Not replayed: ${result.skipped.map((s) => s.reason).join('; ')}`);
-      data.reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+  const replay = () => action.run(async () => {
+    const result = await send<{ replayed: string[]; skipped: { runId: string; reason: string }[] }>(
+      'dispatcher', 'POST', '/api/v1/dlq/replay', { runIds: [runId] });
+    data.reload();
+    return result.replayed.length ? 'Replayed: the run is queued again under the same id.'
+      : `Not replayed: ${result.skipped.map((s) => s.reason).join('; ')}`;
+  });
   return (
     <section>
       <p>
@@ -49,8 +42,8 @@ export function RunDetail({ runId }: { runId: string }) {
           Refresh
         </button>
       </div>
-      <Notice message={notice} />
-      <ErrorNote error={actionError} />
+      <Notice message={action.notice} />
+      <ErrorNote error={action.error} />
       <ErrorNote error={data.error} />
       <Loading when={data.loading && !run} />
       {run && (

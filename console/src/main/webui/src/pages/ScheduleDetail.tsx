@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { get, send, type Page } from '../api';
 import { href } from '../router';
 import type { Run, Schedule, Version } from '../types';
-import { Action, Badge, ErrorNote, Field, Json, Loading, Notice, Table, Time, useAsync, useSession } from '../ui';
+import { Action, Badge, ErrorNote, Field, Json, Loading, Notice, Table, Time, useAction, useAsync, useSession } from '../ui';
 import { RunTable } from './Runs';
 
 interface Evaluation {
@@ -23,8 +23,7 @@ function seconds(duration: string | undefined): number {
 
 export function ScheduleDetail({ id }: { id: string }) {
   const session = useSession();
-  const [notice, setNotice] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const action = useAction();
   const [note, setNote] = useState('');
   const [backfill, setBackfill] = useState({ from: '', to: '' });
   const data = useAsync(async (signal) => {
@@ -45,16 +44,11 @@ export function ScheduleDetail({ id }: { id: string }) {
   const s = data.data?.schedule;
   const editable = session.canWrite && s?.managedBy === 'api';
 
-  const act = async (what: string, method: string, path: string, body?: unknown) => {
-    setActionError(null);
-    try {
-      await send('cron', method, `/api/v1/schedules/${encodeURIComponent(id)}${path}`, body);
-      setNotice(what);
-      data.reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  };
+  const act = (what: string, method: string, path: string, body?: unknown) => action.run(async () => {
+    await send('cron', method, `/api/v1/schedules/${encodeURIComponent(id)}${path}`, body);
+    data.reload();
+    return what;
+  });
 
   return (
     <section>
@@ -78,8 +72,8 @@ export function ScheduleDetail({ id }: { id: string }) {
           Trigger now
         </Action>
       </div>
-      <Notice message={notice} />
-      <ErrorNote error={actionError} />
+      <Notice message={action.notice} />
+      <ErrorNote error={action.error} />
       <ErrorNote error={data.error} />
       <Loading when={data.loading && !s} />
       {s && data.data && (
