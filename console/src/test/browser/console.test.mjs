@@ -179,7 +179,7 @@ test('replays a dead letter, which then succeeds once', async () => {
 
 test('a viewer sees the same pages but is offered no edits, on a phone too', async () => {
   const viewer = await signIn(VIEWER, { width: 390, height: 844 });
-  await viewer.getByText('viewer').first().waitFor();
+  await viewer.getByLabel('Signed in as').getByText('viewer', { exact: true }).waitFor();
   await viewer.goto(`${CONSOLE}/#/schedules/${scheduleId}`);
   await viewer.getByText('Paused: quarter close').waitFor();
   assert.equal(await viewer.getByRole('button', { name: /^(Pause|Resume|Trigger now)$/ }).count(), 0);

@@ -81,8 +81,11 @@ function Shell({ session, onSignOut, children }: { session: Session; onSignOut: 
         </button>
         <span className="brand">Agent Triggers</span>
         <span className="who" aria-label="Signed in as">
-          {session.name} · <strong>{session.role}</strong>
-          {session.tenants.includes('*') ? ' · all tenants' : ` · ${session.tenants.join(', ')}`}
+          <span className="who-detail">{session.name} · </span>
+          <strong>{session.role}</strong>
+          <span className="who-detail">
+            {session.tenants.includes('*') ? ' · all tenants' : ` · ${session.tenants.join(', ')}`}
+          </span>
         </span>
         <button type="button" className="secondary" onClick={onSignOut}>
           Sign out

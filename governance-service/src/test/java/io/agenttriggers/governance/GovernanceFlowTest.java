@@ -191,10 +191,13 @@ class GovernanceFlowTest {
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/v1/decisions/stream?tenantId=" + t))
                 .header("Authorization", ADMIN).header("Accept", "text/event-stream").build();
-        // Headers may only leave with the first event: subscribe asynchronously, then make a decision happen.
         CompletableFuture<HttpResponse<java.io.InputStream>> response = client.sendAsync(request,
                 HttpResponse.BodyHandlers.ofInputStream());
+        // The answer starts before any decision is made: the stream opens with a comment (proxies hold a head
+        // until a body arrives).
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(response::isDone);
         List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> comments = new java.util.concurrent.CopyOnWriteArrayList<>();
         response.thenAcceptAsync(r -> {
             assertThat(r.statusCode()).isEqualTo(200);
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
@@ -202,6 +205,8 @@ class GovernanceFlowTest {
                 while ((l = reader.readLine()) != null) {
                     if (l.startsWith("data:")) {
                         lines.add(l);
+                    } else if (l.startsWith(":")) {
+                        comments.add(l);
                     }
                 }
             } catch (java.io.IOException x) {
@@ -217,6 +222,7 @@ class GovernanceFlowTest {
             }
             return arrived;
         });
+        assertThat(comments).first().asString().matches(":\\s?live");
         String data = lines.stream().filter(l -> sent.stream().anyMatch(l::contains)).findFirst().orElseThrow();
         assertThat(data).contains("\"verdict\":\"approved\"").contains("\"tenantId\":\"" + t + "\"");
 

@@ -72,7 +72,7 @@ class DockerComposeTest {
             }
         });
         for (String module : List.of("webhook-gateway", "api-gateway", "cron-service", "queue-consumer",
-                "governance-service", "agent-dispatcher", "deploy/runtime-simulator")) {
+                "governance-service", "agent-dispatcher", "deploy/runtime-simulator", "console")) {
             assertThat(pom).contains("<module>" + module + "</module>");
             assertThat(built).as("compose builds " + module).contains(module);
         }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
@@ -43,7 +44,7 @@ class KubernetesManifestsTest {
     static final Path K8S = DockerComposeTest.ROOT.resolve("deploy/k8s");
     /** The services (name = module directory) the base deploys. */
     static final Set<String> SERVICES = Set.of("webhook-gateway", "api-gateway", "cron-service", "queue-consumer",
-            "governance-service", "agent-dispatcher");
+            "governance-service", "agent-dispatcher", "console");
     /** Custom resources the manifests may hold; the model has no classes for them. */
     static final Set<String> CUSTOM_KINDS = Set.of("ScaledObject");
     /** Read by the image's start script (run-java.sh), not by the service's configuration. */
@@ -199,6 +200,42 @@ class KubernetesManifestsTest {
         assertThat(deny.getSpec().getEgress()).isEmpty();
         assertThat(deny.getSpec().getPodSelector().getMatchLabels())
                 .containsExactly(Map.entry("app.kubernetes.io/part-of", "agent-triggers"));
+    }
+
+    @Test
+    void theConsoleIsReachableThroughItsIngressAndReachesEveryServiceItProxies() throws Exception {
+        List<HasMetadata> objects = KubernetesManifests.render(K8S.resolve("overlays/jvm"));
+        Ingress ingress = only(objects, Ingress.class, "console");
+        var backend = ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
+        assertThat(backend.getName()).isEqualTo("console");
+        assertThat(backend.getPort().getName()).isEqualTo("http");
+        assertThat(ingress.getSpec().getTls()).as("served over TLS").isNotEmpty();
+        assertThat(ingress.getMetadata().getAnnotations())
+                .as("live decisions stream: the controller must not buffer them")
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-buffering", "off");
+
+        Deployment console = only(objects, Deployment.class, "console");
+        Container c = console.getSpec().getTemplate().getSpec().getContainers().get(0);
+        // The services' ingress rules admit operators' tools by this label.
+        assertThat(console.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("agent-triggers.io/client", "true");
+        NetworkPolicy egress = only(objects, NetworkPolicy.class, "agent-triggers-console-egress");
+        Map<String, Integer> allowed = egress.getSpec().getEgress().stream().collect(Collectors.toMap(
+                rule -> rule.getTo().get(0).getPodSelector().getMatchLabels().get("app.kubernetes.io/name"),
+                rule -> rule.getPorts().get(0).getPort().getIntVal()));
+        Map<String, String> services = Map.of("API", "api-gateway", "WEBHOOK", "webhook-gateway",
+                "CRON", "cron-service", "QUEUE", "queue-consumer", "GOVERNANCE", "governance-service",
+                "DISPATCHER", "agent-dispatcher");
+        for (var e : services.entrySet()) {
+            String service = e.getValue();
+            int port = Integer.parseInt(ServiceConfigKeys.properties(DockerComposeTest.ROOT, service)
+                    .getProperty("quarkus.http.port"));
+            String url = configValue(objects, c, "TRIGGERS_CONSOLE_" + e.getKey() + "_URL");
+            assertThat(url).as("the console's URL of " + service)
+                    .isEqualTo(("http://" + service + ":" + port).toUpperCase(Locale.ROOT));
+            assertThat(allowed).as("the console may reach " + service).containsEntry(service, port);
+        }
+        assertThat(allowed).as("and nothing else").hasSize(services.size());
     }
 
     @Test

@@ -22,6 +22,8 @@ import java.util.UUID;
 final class StackProcesses {
 
     static final String ADMIN_TOKEN = "e2e-" + UUID.randomUUID();
+    /** A token with the viewer role over {@link #VIEWER_TENANT} only, known to every service. */
+    static final String VIEWER_TOKEN = "e2e-viewer-" + UUID.randomUUID();
     static final String SECRETS_KEY = java.util.Base64.getEncoder().encodeToString(
             UUID.randomUUID().toString().substring(0, 32).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     static final String SUFFIX = UUID.randomUUID().toString().substring(0, 8);
@@ -35,6 +37,8 @@ final class StackProcesses {
     static final String TEAM_TOPIC = "e2e.team." + SUFFIX;
     /** The RabbitMQ queue the queue-consumer's e2e-rabbit source reads (AMQP 0-9-1, declared by the source). */
     static final String RABBIT_QUEUE = "e2e-rabbit-" + SUFFIX;
+    /** The one tenant {@link #VIEWER_TOKEN} may read. */
+    static final String VIEWER_TENANT = "viewed-" + SUFFIX;
 
     /** name → module directory, in start order. */
     static final Map<String, String> MODULES = new LinkedHashMap<>();
@@ -47,6 +51,7 @@ final class StackProcesses {
         MODULES.put("webhook-gateway", "webhook-gateway");
         MODULES.put("cron-service", "cron-service");
         MODULES.put("queue-consumer", "queue-consumer");
+        MODULES.put("console", "console");
     }
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -55,9 +60,9 @@ final class StackProcesses {
     private final Path root;
     private final Path logs;
 
-    /** Every service of the stack. */
+    /** Every service of the stack but the console (which only the browser tests need). */
     StackProcesses() {
-        this(MODULES.keySet().toArray(String[]::new));
+        this(MODULES.keySet().stream().filter(s -> !s.equals("console")).toArray(String[]::new));
     }
 
     /** Only the named services (names of {@link #MODULES}). */
@@ -72,6 +77,11 @@ final class StackProcesses {
 
     String url(String service) {
         return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    /** The repository's root directory. */
+    Path root() {
+        return root;
     }
 
     Path log(String service) {
@@ -141,6 +151,12 @@ final class StackProcesses {
     private Map<String, String> properties(String service) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("quarkus.http.host", "127.0.0.1");
+        String viewer = "triggers.auth.tokens.e2e-viewer.";
+        p.put(viewer + "token", VIEWER_TOKEN);
+        p.put(viewer + "role", "viewer");
+        p.put(viewer + "tenants", VIEWER_TENANT);
+        // Every service's dead letters (failure-strategy dead-letter-queue) go to this run's topic.
+        p.put("triggers.dead-letters.topic", TOPICS.get("triggers.dlq"));
         switch (service) {
             case "api-gateway" -> {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));
@@ -177,6 +193,11 @@ final class StackProcesses {
                 for (String out : List.of("triggers.approved", "triggers.rejected", "triggers.outcomes")) {
                     p.put(channel("outgoing", out), TOPICS.get(out));
                 }
+                // Outcomes feed the circuit breakers and the tenants' alerts.
+                for (String feedback : List.of("outcomes-feedback", "outcomes-alerts")) {
+                    p.put("mp.messaging.incoming." + feedback + ".topic", TOPICS.get("triggers.outcomes"));
+                    p.put("mp.messaging.incoming." + feedback + ".group.id", "e2e-" + feedback + "-" + SUFFIX);
+                }
             }
             case "webhook-gateway" -> {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));
@@ -209,9 +230,22 @@ final class StackProcesses {
                 p.put("mp.messaging.incoming.\"triggers.approved\".group.id", "e2e-dispatcher-" + SUFFIX);
                 p.put(channel("outgoing", "triggers.outcomes"), TOPICS.get("triggers.outcomes"));
                 p.put(channel("outgoing", "triggers.dlq"), TOPICS.get("triggers.dlq"));
+                p.put(channel("incoming", "triggers.rejected"), TOPICS.get("triggers.rejected"));
+                p.put("mp.messaging.incoming.\"triggers.rejected\".group.id", "e2e-dispatcher-rejected-" + SUFFIX);
+                // Replays of dead letters go back to the approved topic.
+                p.put("mp.messaging.outgoing.replays.topic", TOPICS.get("triggers.approved"));
                 p.put("quarkus.rest-client.agent-runtime.url", url("runtime-simulator"));
                 // The simulator listens on loopback, which the outbound URL policy refuses unless allowed.
                 p.put("triggers.outbound.allow", "127.0.0.1");
+            }
+            case "console" -> {
+                Map.of("api", "api-gateway", "webhook", "webhook-gateway", "cron", "cron-service",
+                        "queue", "queue-consumer", "governance", "governance-service", "dispatcher", "agent-dispatcher")
+                        .forEach((key, name) -> {
+                            if (ports.containsKey(name)) {
+                                p.put("triggers.console.services." + key, url(name));
+                            }
+                        });
             }
             default -> {
             }

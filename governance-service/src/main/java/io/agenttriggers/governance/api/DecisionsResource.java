@@ -21,7 +21,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -74,10 +77,11 @@ public class DecisionsResource {
     @Operation(summary = "Live decisions (Server-Sent Events)", description = "Every decision from now on, from "
             + "every replica, filtered like the list (tenantId, eventName, workflowId, verdict, reason). To a token scoped to "
             + "tenants, global policies appear as (global), without id, version or detail. The server ends a "
-            + "stream after triggers.governance.stream-max-duration; clients reconnect.")
-    public Multi<DecisionRecord> stream(@QueryParam("tenantId") String tenantId,
+            + "stream after triggers.governance.stream-max-duration; clients reconnect. A comment line opens the stream "
+            + "and repeats every triggers.governance.stream-heartbeat, so the answer starts at once and stays busy.")
+    public Multi<OutboundSseEvent> stream(@QueryParam("tenantId") String tenantId,
             @QueryParam("eventName") String eventName, @QueryParam("workflowId") String workflowId,
-            @QueryParam("verdict") String verdict, @QueryParam("reason") String reason) {
+            @QueryParam("verdict") String verdict, @QueryParam("reason") String reason, @Context Sse sse) {
         DecisionLog.Filter f = filter(identity, tenantId, eventName, workflowId, verdict, reason, null, null);
         boolean scoped = f.tenants().isPresent();
         Multi<DecisionRecord> live = stream.decisions()
@@ -91,7 +95,15 @@ public class DecisionsResource {
             // Per decision: a policy created after the stream opened is judged by the set as it is now.
             live = live.onItem().transformToUniAndConcatenate(d -> redaction(true).map(r -> r.apply(d)));
         }
-        return live.select().first(config.streamMaxDuration());
+        Multi<OutboundSseEvent> decisions = live.map(d -> sse.newEventBuilder()
+                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(DecisionRecord.class, d).build());
+        // A comment at once, then one per heartbeat: the response head leaves now rather than with the first
+        // decision (proxies hold it until a body arrives), and quiet streams are not cut as idle by proxies.
+        Multi<OutboundSseEvent> heartbeats = Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(sse.newEventBuilder().comment("live").build()),
+                Multi.createFrom().ticks().every(config.streamHeartbeat()).onOverflow().drop()
+                        .map(tick -> sse.newEventBuilder().comment("heartbeat").build()));
+        return Multi.createBy().merging().streams(heartbeats, decisions).select().first(config.streamMaxDuration());
     }
 
     @GET

@@ -55,6 +55,13 @@ public interface GovernanceConfig {
     @WithDefault("PT30M")
     Duration streamMaxDuration();
 
+    /**
+     * How often a live stream carries a comment line when no decision does; well under the idle timeouts of the
+     * proxies in front (the console's is 2 minutes, an nginx ingress's 60 seconds by default).
+     */
+    @WithDefault("PT15S")
+    Duration streamHeartbeat();
+
     /** Most policies one tenant may hold (every event is checked against all of them; the file's count too). */
     @WithDefault("200")
     int maxPoliciesPerTenant();
