@@ -2,7 +2,7 @@
 // live, pause a schedule, replay a dead letter, and a viewer who is offered no edits. Screenshots of each page go
 // to $SCREENSHOTS. Run by ConsoleBrowserIT (deploy/e2e-tests), which starts the stack and passes:
 //   CONSOLE_URL, API_URL (the api-gateway), DISPATCHER_URL, CRON_URL, SIMULATOR_URL, ADMIN_TOKEN, VIEWER_TOKEN,
-//   TENANT (the viewer's only tenant), SCREENSHOTS, CHROMIUM (default /usr/bin/chromium).
+//   WEBHOOK_URL, TENANT (the viewer's only tenant), SCREENSHOTS, CHROMIUM (default /usr/bin/chromium).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -18,6 +18,7 @@ const API = env('API_URL');
 const DISPATCHER = env('DISPATCHER_URL');
 const CRON = env('CRON_URL');
 const SIMULATOR = env('SIMULATOR_URL');
+const WEBHOOK = env('WEBHOOK_URL');
 const ADMIN = env('ADMIN_TOKEN');
 const VIEWER = env('VIEWER_TOKEN');
 const TENANT = env('TENANT');
@@ -119,7 +120,34 @@ test('finds a run created by the test and opens it with its decision and attempt
   await shot(page, 'run');
   await page.goto(`${CONSOLE}/#/`);
   await page.getByText('Events decided').waitFor();
+  // The runs of this test are in the chart of the last 24 hours (its description sums each outcome).
+  const chart = page.getByRole('img', { name: /^Runs over time/ });
+  await chart.waitFor();
+  assert.match(await chart.getAttribute('aria-label'), /succeeded [1-9]\d*/);
   await shot(page, 'overview');
+});
+
+test('follows a webhook from the endpoint\'s event log to its run and decision', async () => {
+  const endpoint = await rest(WEBHOOK, 'POST', '/api/v1/endpoints', {
+    name: 'console-orders', tenantId: TENANT, eventName: 'order.created', auth: { type: 'bearer' },
+    secret: 'console-test-secret',
+  });
+  const answer = await fetch(WEBHOOK + endpoint.url, {
+    method: 'POST', headers: { Authorization: 'Bearer console-test-secret', 'Content-Type': 'application/json' },
+    body: '{"order":42}',
+  });
+  assert.equal(answer.status, 202);
+  const { runId } = await answer.json();
+  await until('the webhook run to succeed', async () => (await runStatus(runId)) === 'succeeded');
+  await page.goto(`${CONSOLE}/#/r/endpoints?tenantId=${TENANT}`);
+  await page.getByRole('link', { name: 'console-orders' }).click();
+  const logged = page.getByRole('link', { name: runId });
+  await logged.waitFor();
+  await shot(page, 'webhook-endpoint');
+  await logged.click();
+  await page.getByRole('heading', { name: `Run ${runId}` }).waitFor();
+  await page.locator('.panel', { hasText: 'Decision' }).getByText('approved').waitFor();
+  assert.match(await page.locator('main').innerText(), /order\.created[\s\S]*webhook/);
 });
 
 test('a decision arrives live, with its reason', async () => {

@@ -54,6 +54,23 @@ export interface RunStats {
   p95DurationMs?: number;
 }
 
+export interface RunSeriesBucket {
+  start: string;
+  succeeded: number;
+  failed: number;
+  rejected: number;
+  duplicates: number;
+  p95EndToEndMs?: number | null;
+}
+
+export interface RunSeries {
+  from: string;
+  to: string;
+  bucketSeconds: number;
+  buckets: RunSeriesBucket[];
+  truncated: boolean;
+}
+
 export interface Decision {
   runId: string;
   tenantId: string;

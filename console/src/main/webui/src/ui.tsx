@@ -253,7 +253,7 @@ export function Bars({ title, data }: { title: string; data: { label: string; va
         <p className="muted">No data in this window.</p>
       ) : (
         <svg role="img" aria-label={`${title}: ${data.map((d) => `${d.label} ${d.value}`).join(', ')}`}
-          viewBox={`0 0 ${width + 170} ${data.length * row}`} width="100%">
+          viewBox={`0 0 ${width + 220} ${data.length * row}`} width="100%">
           {data.map((d, i) => (
             <g key={d.label} transform={`translate(0 ${i * row})`}>
               <text x="0" y="17" className="chart-label">{d.label.length > 22 ? `${d.label.slice(0, 21)}…` : d.label}</text>
@@ -263,6 +263,102 @@ export function Bars({ title, data }: { title: string; data: { label: string; va
           ))}
         </svg>
       )}
+    </figure>
+  );
+}
+
+/** One column of a time series: its start, stacked values (in the order of the series' parts), and a line value. */
+export interface SeriesPoint {
+  start: string;
+  values: number[];
+  line?: number | null;
+}
+
+/**
+ * Stacked columns over time with an optional line on its own scale (e.g. runs by outcome and their p95). Each
+ * column has a tooltip; the whole is described for screen readers by its totals.
+ */
+export function TimeSeries({ title, parts, points, lineLabel, lineUnit }: {
+  title: string;
+  parts: { label: string; tone?: string }[];
+  points: SeriesPoint[];
+  lineLabel?: string;
+  lineUnit?: string;
+}) {
+  const width = 1000;
+  const height = 240;
+  const left = 48;
+  const right = lineLabel ? 96 : 12;
+  const top = 10;
+  const bottom = 24;
+  const plotW = width - left - right;
+  const plotH = height - top - bottom;
+  const totals = points.map((p) => p.values.reduce((a, b) => a + b, 0));
+  const max = Math.max(1, ...totals);
+  const lineMax = Math.max(1, ...points.map((p) => p.line ?? 0));
+  const step = plotW / Math.max(1, points.length);
+  const y = (v: number) => top + plotH - (v / max) * plotH;
+  const ly = (v: number) => top + plotH - (v / lineMax) * plotH;
+  const sums = parts.map((_, i) => points.reduce((a, p) => a + (p.values[i] ?? 0), 0));
+  const described = `${title}: ${parts.map((p, i) => `${p.label} ${sums[i]}`).join(', ')} over ${points.length} intervals`;
+  const line = points
+    .map((p, i) => (p.line == null ? null : `${left + i * step + step / 2},${ly(p.line)}`))
+    .filter((p): p is string => p !== null);
+  const tickEvery = Math.max(1, Math.ceil(points.length / 6));
+  const fmt = (iso: string) => {
+    const d = new Date(iso);
+    const span = points.length > 1 ? new Date(points[points.length - 1].start).getTime() - new Date(points[0].start).getTime() : 0;
+    return span > 2 * 86400e3
+      ? d.toLocaleDateString(undefined, { month: 'short', day: 'numeric', hour: '2-digit' })
+      : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  };
+  return (
+    <figure className="chart series">
+      <figcaption>
+        {title}
+        <span className="legend">
+          {parts.map((p) => (
+            <span key={p.label}><i className={`swatch ${p.tone ?? ''}`} />{p.label}</span>
+          ))}
+          {lineLabel && <span><i className="swatch line" />{lineLabel}</span>}
+        </span>
+      </figcaption>
+      <svg role="img" aria-label={described} viewBox={`0 0 ${width} ${height}`} width="100%">
+        <line x1={left} x2={width - right} y1={y(0)} y2={y(0)} className="axis" />
+        <text x={left - 6} y={top + 8} className="chart-value" textAnchor="end">{max}</text>
+        <text x={left - 6} y={y(0)} className="chart-value" textAnchor="end">0</text>
+        {lineLabel && (
+          <text x={width - right + 6} y={top + 8} className="chart-value line-text">
+            {Math.round(lineMax)}{lineUnit ?? ''}
+          </text>
+        )}
+        {points.map((p, i) => {
+          let base = 0;
+          return (
+            <g key={p.start}>
+              <title>
+                {`${fmt(p.start)}: ${parts.map((part, k) => `${part.label} ${p.values[k] ?? 0}`).join(', ')}`}
+                {lineLabel && p.line != null ? `, ${lineLabel} ${Math.round(p.line)}${lineUnit ?? ''}` : ''}
+              </title>
+              <rect x={left + i * step} y={top} width={step} height={plotH} className="hover-target" />
+              {p.values.map((v, k) => {
+                if (v <= 0) return null;
+                const y0 = y(base);
+                base += v;
+                return <rect key={k} x={left + i * step + step * 0.1} width={step * 0.8} y={y(base)} height={y0 - y(base)}
+                  className={`bar ${parts[k]?.tone ?? ''}`} />;
+              })}
+              {i % tickEvery === 0 && (
+                <text x={left + i * step} y={height - 6} className="chart-value">{fmt(p.start)}</text>
+              )}
+            </g>
+          );
+        })}
+        {line.length > 0 && <polyline points={line.join(' ')} className="series-line" />}
+        {points.map((p, i) => p.line == null ? null : (
+          <circle key={p.start} cx={left + i * step + step / 2} cy={ly(p.line)} r="3" className="series-dot" />
+        ))}
+      </svg>
     </figure>
   );
 }

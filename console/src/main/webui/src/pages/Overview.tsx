@@ -1,24 +1,27 @@
 import { get, type Page } from '../api';
 import { href } from '../router';
-import type { Circuit, DecisionStats, Run, RunStats, Usage } from '../types';
-import { Bars, ErrorNote, Loading, Meter, useAsync } from '../ui';
+import type { Circuit, DecisionStats, Run, RunSeries, RunStats, Usage } from '../types';
+import { Bars, ErrorNote, Loading, Meter, TimeSeries, useAsync } from '../ui';
 import { useState } from 'react';
 
 const WINDOWS: Record<string, number> = { PT1H: 3600e3, PT24H: 86400e3, P7D: 7 * 86400e3 };
+/** Columns per window: a minute each over an hour, half an hour over a day, two hours over a week. */
+const BUCKETS: Record<string, number> = { PT1H: 60, PT24H: 48, P7D: 84 };
 const WINDOW_LABELS: Record<string, string> = { PT1H: 'Last hour', PT24H: 'Last 24 hours', P7D: 'Last 7 days' };
 
 export function Overview() {
   const [window, setWindow] = useState('PT24H');
   const data = useAsync(async (signal) => {
     const from = new Date(Date.now() - WINDOWS[window]).toISOString();
-    const [decisions, runs, dlq, circuits, budgets] = await Promise.all([
+    const [decisions, runs, series, dlq, circuits, budgets] = await Promise.all([
       get<DecisionStats>('governance', '/api/v1/stats', { window }, signal),
       get<RunStats>('dispatcher', '/api/v1/runs/stats', { from }, signal),
+      get<RunSeries>('dispatcher', '/api/v1/runs/series', { from, buckets: BUCKETS[window] }, signal),
       get<Page<Run>>('dispatcher', '/api/v1/runs', { status: 'dead_lettered', limit: 100 }, signal),
       get<Page<Circuit>>('governance', '/api/v1/circuits', {}, signal),
       get<Page<Usage>>('governance', '/api/v1/budgets', {}, signal),
     ]);
-    return { decisions, runs, dlq, circuits, budgets };
+    return { decisions, runs, series, dlq, circuits, budgets };
   }, [window]);
   const d = data.data;
   const nearLimit = (d?.budgets.items ?? [])
@@ -60,6 +63,21 @@ export function Overview() {
               link={href('/dead-letters')} />
             <Card label="Open circuits" value={openCircuits.length} tone={openCircuits.length ? 'bad' : undefined} link={href('/governance')} />
           </div>
+          <TimeSeries title="Runs over time, by outcome, with the end-to-end p95"
+            parts={[
+              { label: 'succeeded', tone: 'good' },
+              { label: 'failed', tone: 'bad' },
+              { label: 'rejected', tone: 'warn' },
+            ]}
+            points={d.series.buckets.map((b) => ({
+              start: b.start,
+              values: [b.succeeded, b.failed, b.rejected],
+              line: b.p95EndToEndMs,
+            }))}
+            lineLabel="p95 event → finished" lineUnit=" ms" />
+          {d.series.truncated && (
+            <p className="muted">This window holds more runs than one chart reads; the chart shows the newest 100,000.</p>
+          )}
           <div className="grid2">
             <Bars title="Runs by outcome" data={[
               { label: 'succeeded', value: d.runs.succeeded, tone: 'good' },

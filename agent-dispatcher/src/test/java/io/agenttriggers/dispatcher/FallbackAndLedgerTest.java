@@ -12,6 +12,7 @@ import static io.agenttriggers.dispatcher.DispatchTest.event;
 import static io.agenttriggers.dispatcher.DispatchTest.topic;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 
 import io.agenttriggers.common.event.DispatchOptions;
@@ -194,6 +195,22 @@ class FallbackAndLedgerTest {
 
         given().header("Authorization", ADMIN).queryParam("tenantId", t).when().get("/api/v1/runs/stats")
                 .then().statusCode(200).body("runs", is(80)).body("succeeded", is(80)).body("successRate", is(1.0f));
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        given().header("Authorization", ADMIN).queryParam("tenantId", t).queryParam("from", now.minusHours(1).toString())
+                .queryParam("to", now.plusHours(1).toString()).queryParam("buckets", 12)
+                .when().get("/api/v1/runs/series").then().statusCode(200)
+                .body("bucketSeconds", is(600)).body("buckets.size()", is(12)).body("truncated", is(false))
+                .body("buckets.sum { it.succeeded }", is(80)).body("buckets.sum { it.failed }", is(0))
+                .body("buckets.findAll { it.succeeded > 0 }.size()", greaterThan(0))
+                .body("buckets.findAll { it.succeeded > 0 && it.p95EndToEndMs == null }.size()", is(0))
+                .body("buckets.findAll { it.succeeded == 0 && it.p95EndToEndMs != null }.size()", is(0));
+        given().header("Authorization", ADMIN).queryParam("buckets", 0).when().get("/api/v1/runs/series")
+                .then().statusCode(400).body("code", is("invalid_buckets"));
+        given().header("Authorization", ADMIN).queryParam("from", now.toString())
+                .queryParam("to", now.minusDays(1).toString()).when().get("/api/v1/runs/series")
+                .then().statusCode(400).body("code", is("invalid_window"));
+        given().header("Authorization", ADMIN).queryParam("from", now.minusDays(40).toString())
+                .when().get("/api/v1/runs/series").then().statusCode(400).body("code", is("invalid_window"));
         given().header("Authorization", ADMIN).queryParam("tenantId", t).queryParam("triggerType", "api")
                 .queryParam("limit", 1).when().get("/api/v1/runs").then().statusCode(200).body("items.size()", is(1));
         given().header("Authorization", ADMIN).queryParam("triggerType", "pigeon").when().get("/api/v1/runs")

@@ -1,5 +1,6 @@
 package io.agenttriggers.dispatcher.api;
 
+
 import io.agenttriggers.common.event.RunIds;
 import io.agenttriggers.common.page.Page;
 import io.agenttriggers.common.problem.ProblemException;
@@ -8,6 +9,7 @@ import io.agenttriggers.common.security.Roles;
 import io.agenttriggers.common.security.TenantScope;
 import io.agenttriggers.dispatcher.domain.RunRecord;
 import io.agenttriggers.dispatcher.persistence.RunLedger;
+import io.agenttriggers.dispatcher.persistence.RunSeries;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,6 +20,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -30,6 +34,9 @@ public class RunsResource {
 
     @Inject
     RunLedger ledger;
+
+    @Inject
+    RunSeries series;
 
     @Inject
     SecurityIdentity identity;
@@ -65,6 +72,31 @@ public class RunsResource {
             @QueryParam("source") String source, @QueryParam("workflowId") String workflowId,
             @QueryParam("from") String from, @QueryParam("to") String to) {
         return ledger.stats(filter(tenantId, null, eventName, triggerType, source, workflowId, from, to));
+    }
+
+    @GET
+    @Path("series")
+    @Operation(summary = "Finished runs over time", description = "For charts: the window [from, to) (ISO-8601, "
+            + "the event's time; default the last 24 hours, at most 31 days) in `buckets` equal buckets (default 48, "
+            + "at most 120), each with its runs by outcome and their end-to-end p95 in ms (event time to finish). "
+            + "Filters as for the list. Drawn from at most the newest 100,000 finished runs of the window; "
+            + "`truncated` says when the window held more.")
+    public Uni<RunSeries.Series> series(@QueryParam("tenantId") String tenantId,
+            @QueryParam("eventName") String eventName, @QueryParam("triggerType") String triggerType,
+            @QueryParam("source") String source, @QueryParam("workflowId") String workflowId,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("buckets") Integer buckets) {
+        OffsetDateTime end = to == null ? OffsetDateTime.now(ZoneOffset.UTC) : time("to", to);
+        OffsetDateTime start = from == null ? end.minusHours(24) : time("from", from);
+        if (!start.isBefore(end) || java.time.Duration.between(start, end).compareTo(RunSeries.MAX_WINDOW) > 0) {
+            throw ProblemException.badRequest("invalid_window", "from must be before to, at most "
+                    + RunSeries.MAX_WINDOW.toDays() + " days apart");
+        }
+        int n = buckets == null ? 48 : buckets;
+        if (n < 1 || n > RunSeries.MAX_BUCKETS) {
+            throw ProblemException.badRequest("invalid_buckets", "buckets is 1 to " + RunSeries.MAX_BUCKETS);
+        }
+        return series.series(filter(tenantId, null, eventName, triggerType, source, workflowId, null, null), start, end,
+                n);
     }
 
     @GET

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The console in a real browser against the real stack: every service and the console started from their fast-jars,
  * then the Playwright suite of {@code console/src/test/browser} (playwright-core on the machine's Chromium) run by
- * Node's test runner. It signs in, finds and opens a run, watches a decision arrive live, pauses a schedule, replays
+ * Node's test runner. It signs in, finds and opens a run, follows a webhook from its endpoint's event log to its run, watches a decision arrive live, pauses a schedule, replays
  * a dead letter and checks what a viewer is offered. Screenshots of each page go to
  * {@code target/console-screenshots}.
  */
@@ -47,6 +47,7 @@ class ConsoleBrowserIT {
                 "API_URL", STACK.url("api-gateway"),
                 "DISPATCHER_URL", STACK.url("agent-dispatcher"),
                 "CRON_URL", STACK.url("cron-service"),
+                "WEBHOOK_URL", STACK.url("webhook-gateway"),
                 "SIMULATOR_URL", STACK.url("runtime-simulator"),
                 "ADMIN_TOKEN", StackProcesses.ADMIN_TOKEN,
                 "VIEWER_TOKEN", StackProcesses.VIEWER_TOKEN,
@@ -57,12 +58,12 @@ class ConsoleBrowserIT {
 
         String output = Files.readString(log);
         assertThat(exit).as("the browser suite (output in %s):%n%s", log, tail(output)).isZero();
-        // Six tests ran and passed: the runner counts them, so a suite that silently ran nothing fails here.
-        assertThat(output).contains("# pass 6").contains("# fail 0");
+        // Seven tests ran and passed: the runner counts them, so a suite that silently ran nothing fails here.
+        assertThat(output).contains("# pass 7").contains("# fail 0");
         try (var shots = Files.list(SCREENSHOTS)) {
             assertThat(shots.map(p -> p.getFileName().toString()).toList())
                     .contains("sign-in.png", "runs.png", "run.png", "overview.png", "decisions.png", "schedule.png",
-                            "dead-letters.png", "viewer-schedule-phone.png", "viewer-runs-phone.png");
+                            "dead-letters.png", "webhook-endpoint.png", "viewer-schedule-phone.png", "viewer-runs-phone.png");
         }
     }
 
