@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -76,7 +77,16 @@ final class StackProcesses {
     }
 
     String url(String service) {
-        return "http://127.0.0.1:" + ports.get(service);
+        Integer port = ports.get(service);
+        if (port == null) {
+            throw new IllegalStateException(service + " is not one of this stack's services " + modules.keySet());
+        }
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The services this stack starts, in start order. */
+    Set<String> services() {
+        return modules.keySet();
     }
 
     /** The repository's root directory. */

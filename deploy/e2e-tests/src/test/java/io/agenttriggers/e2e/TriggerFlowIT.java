@@ -209,7 +209,7 @@ class TriggerFlowIT {
 
     @Test
     void everyServiceIsReadyWithItsDependenciesAndExposesMetricsAndOpenApi() {
-        for (String service : StackProcesses.MODULES.keySet()) {
+        for (String service : STACK.services()) {
             given().baseUri(STACK.url(service)).when().get("/q/health/ready")
                     .then().statusCode(200).body("status", is("UP"));
         }
