@@ -41,7 +41,8 @@ public class RunEvents {
         RunOutcome outcome = new RunOutcome(run.runId(), run.tenantId(), run.eventName(), run.triggerType(),
                 run.status(), run.reason(), run.decisionMode(), run.result(), run.error(), run.costUsd(),
                 run.llmCalls(), run.attempts(), run.duration(), run.originalRunId(), null,
-                run.finishedAt() == null ? OffsetDateTime.now(ZoneOffset.UTC) : run.finishedAt());
+                run.finishedAt() == null ? OffsetDateTime.now(ZoneOffset.UTC) : run.finishedAt(), run.source(),
+                run.workflowId());
         return KafkaSend.send(outcomes, RunOutcomeCodec.toCloudEvent(outcome, PRODUCER),
                 TriggerEvent.partitionKeyOf(run.tenantId(), run.eventName()));
     }

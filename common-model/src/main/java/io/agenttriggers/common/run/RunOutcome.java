@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param originalRunId for duplicates, the run that holds the dedup key
  * @param retryAfter    for rejections that can clear (rate limits, budgets, open circuits), when to try again
  * @param finishedAt    when the terminal state was recorded
+ * @param source        the originating event's source (a webhook endpoint's path, {@code /cron/{id}}, ...), if known
+ * @param workflowId    the deployed workflow the run belongs to (the event's {@code workflowid}), if any
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunOutcome(
@@ -45,7 +47,9 @@ public record RunOutcome(
         Duration duration,
         String originalRunId,
         Duration retryAfter,
-        OffsetDateTime finishedAt) {
+        OffsetDateTime finishedAt,
+        String source,
+        String workflowId) {
 
     public RunOutcome {
         Objects.requireNonNull(runId, "runId");
@@ -59,5 +63,13 @@ public record RunOutcome(
         if (llmCalls < 0 || attempts < 0) {
             throw new IllegalArgumentException("llmCalls and attempts cannot be negative");
         }
+    }
+
+    /** An outcome that does not say where its event came from. */
+    public RunOutcome(String runId, String tenantId, String eventName, String triggerType, RunStatus status,
+            String reason, String decisionMode, JsonNode result, String error, BigDecimal costUsd, int llmCalls,
+            int attempts, Duration duration, String originalRunId, Duration retryAfter, OffsetDateTime finishedAt) {
+        this(runId, tenantId, eventName, triggerType, status, reason, decisionMode, result, error, costUsd, llmCalls,
+                attempts, duration, originalRunId, retryAfter, finishedAt, null, null);
     }
 }

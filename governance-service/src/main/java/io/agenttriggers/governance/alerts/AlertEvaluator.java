@@ -83,6 +83,10 @@ final class AlertEvaluator {
         if (!o.failed()) {
             return;
         }
+        if (state.consecutive == 0) {
+            // A new streak: the run ids a notification lists are this streak's, not an earlier broken one's.
+            state.recentRuns.clear();
+        }
         state.consecutive++;
         state.lastEventAt = o.finishedAt();
         state.remember(o.runId());

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  *                       {@code dead-lettered} or {@code circuit-open} (a governance circuit breaker opened by the
  *                       tenant's outcomes; one alert per breaker, resolved when it closes)
  * @param scope          which runs count; missing matches every run of the tenant
- * @param groupBy        {@code eventName} (default: one alert per event name), {@code triggerType} or {@code tenant}
+ * @param groupBy        {@code eventName} (default: one alert per event name), {@code triggerType}, {@code source},
+ *                       {@code workflowId} or {@code tenant}
  *                       (one alert for all the rule sees); circuit-open rules group by breaker
  * @param notifyAt       consecutive-failures: the counts that notify (default 1, 3, 5)
  * @param window         failure-ratio and latency-p95: the sliding window (default PT5M); dead-lettered: how long
@@ -43,7 +44,7 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
     public static final String CIRCUIT_OPEN = "circuit-open";
     static final List<String> KINDS = List.of(CONSECUTIVE_FAILURES, FAILURE_RATIO, LATENCY_P95, DEAD_LETTERED,
             CIRCUIT_OPEN);
-    static final List<String> GROUP_BY = List.of("eventName", "triggerType", "tenant");
+    static final List<String> GROUP_BY = List.of("eventName", "triggerType", "source", "workflowId", "tenant");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -57,7 +58,7 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
     /** Which runs a rule counts; each field, when given, must match. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Scope(String eventName, String triggerType) {
+    public record Scope(String eventName, String triggerType, String source, String workflowId) {
     }
 
     /** The spec with its defaults filled in, as it is stored. */
@@ -101,6 +102,12 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
             }
             if (scope.triggerType() != null && !isTriggerType(scope.triggerType())) {
                 errors.add(new FieldError("scope.triggerType", "is not a trigger type"));
+            }
+            if (scope.source() != null && (scope.source().isBlank() || scope.source().length() > 512)) {
+                errors.add(new FieldError("scope.source", "must be a glob of 1–512 characters"));
+            }
+            if (scope.workflowId() != null && (scope.workflowId().isBlank() || scope.workflowId().length() > 512)) {
+                errors.add(new FieldError("scope.workflowId", "must be 1–512 characters"));
             }
         }
         if (groupBy != null && !GROUP_BY.contains(groupBy)) {

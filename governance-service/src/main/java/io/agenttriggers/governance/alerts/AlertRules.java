@@ -29,12 +29,20 @@ public class AlertRules {
     private static final Logger LOG = Logger.getLogger(AlertRules.class);
 
     /** A rule ready to match: its id, its spec (defaults filled in) and its compiled event-name glob. */
-    public record Rule(UUID id, AlertRuleSpec spec, Glob eventName) {
+    public record Rule(UUID id, AlertRuleSpec spec, Glob eventName, Glob source) {
+
+        static Rule of(UUID id, AlertRuleSpec spec) {
+            AlertRuleSpec.Scope scope = spec.scope();
+            return new Rule(id, spec, scope == null || scope.eventName() == null ? null : Glob.compile(scope.eventName()),
+                    scope == null || scope.source() == null ? null : Glob.compile(scope.source()));
+        }
 
         boolean matches(RunOutcome o) {
             AlertRuleSpec.Scope scope = spec.scope();
             return scope == null || ((eventName == null || eventName.matches(o.eventName()))
-                    && (scope.triggerType() == null || scope.triggerType().equals(o.triggerType())));
+                    && (scope.triggerType() == null || scope.triggerType().equals(o.triggerType()))
+                    && (source == null || (o.source() != null && source.matches(o.source())))
+                    && (scope.workflowId() == null || scope.workflowId().equals(o.workflowId())));
         }
 
         /** The alert an outcome counts towards within this rule. */
@@ -42,6 +50,8 @@ public class AlertRules {
             return switch (spec.groupBy()) {
                 case "tenant" -> o.tenantId();
                 case "triggerType" -> String.valueOf(o.triggerType());
+                case "source" -> String.valueOf(o.source());
+                case "workflowId" -> o.workflowId() == null ? "(none)" : o.workflowId();
                 default -> o.eventName();
             };
         }
@@ -123,8 +133,7 @@ public class AlertRules {
                             Map<UUID, Rule> ids = new HashMap<>();
                             for (AlertRuleRow row : rows) {
                                 AlertRuleSpec spec = store.spec(row.getConfig());
-                                String glob = spec.scope() == null ? null : spec.scope().eventName();
-                                Rule rule = new Rule(row.getId(), spec, glob == null ? null : Glob.compile(glob));
+                                Rule rule = Rule.of(row.getId(), spec);
                                 tenants.computeIfAbsent(row.getTenantId(), t -> new ArrayList<>()).add(rule);
                                 ids.put(row.getId(), rule);
                             }

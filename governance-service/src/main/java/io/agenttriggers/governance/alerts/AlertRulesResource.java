@@ -10,7 +10,12 @@ import io.agenttriggers.common.security.TenantScope;
 import io.agenttriggers.common.versioned.NameTaken;
 import io.agenttriggers.common.versioned.Version;
 import io.agenttriggers.common.versioned.VersionConflict;
+import io.agenttriggers.governance.client.LedgerClient;
+import io.agenttriggers.governance.config.GovernanceConfig;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.time.Duration;
+import java.time.Instant;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -54,6 +59,12 @@ public class AlertRulesResource {
 
     @Inject
     SecurityIdentity identity;
+
+    @Inject
+    LedgerClient ledger;
+
+    @Inject
+    GovernanceConfig config;
 
     @POST
     @RolesAllowed(Roles.ADMIN)
@@ -171,6 +182,73 @@ public class AlertRulesResource {
                 "Another rule of the tenant now has that version's name"))
                 .call(() -> rules.refresh())
                 .map(row -> AlertRuleView.of(row, store.spec(row.getConfig())));
+    }
+
+    @POST
+    @Path("dry-run")
+    @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Dry-run an alert rule", description = "Evaluates the rule in the body (channels may be "
+            + "left out) over the tenant's runs that finished in the last `hours` (1–24, default 6), read from the "
+            + "ledger, and answers what it would have sent: each notification with its time, group, episode, count, "
+            + "summary and run ids. Nothing is stored or sent. At most " + AlertDryRun.MAX_ALERTS + " alerts and "
+            + "the newest `dry-run-max-runs` runs (5,000) are evaluated; `runsTruncated` says when older runs of the "
+            + "range were left out. circuit-open rules cannot be dry-run: breaker moves are not in the ledger.")
+    public Uni<AlertDryRun.Result> dryRun(AlertRuleSpec request, @QueryParam("hours") Integer hours) {
+        AlertRuleSpec spec = validatedForDryRun(request);
+        TenantScope.check(identity, spec.tenantId());
+        return dryRun(AlertRules.Rule.of(null, spec), hours);
+    }
+
+    @POST
+    @Path("{id}/dry-run")
+    @RolesAllowed({ Roles.ADMIN, Roles.VIEWER })
+    @Operation(summary = "Dry-run a saved alert rule", description = "As POST /api/v1/alert-rules/dry-run, with "
+            + "the rule's current version.")
+    public Uni<AlertDryRun.Result> dryRunSaved(@PathParam("id") String id, @QueryParam("hours") Integer hours) {
+        return visible(id).chain(row -> {
+            AlertRuleSpec spec = store.spec(row.getConfig());
+            refuseCircuits(spec);
+            return dryRun(AlertRules.Rule.of(row.getId(), spec), hours);
+        });
+    }
+
+    private Uni<AlertDryRun.Result> dryRun(AlertRules.Rule rule, Integer hours) {
+        int h = hours == null ? 6 : hours;
+        if (h < 1 || h > 24) {
+            throw ProblemException.badRequest("invalid_hours", "hours must be between 1 and 24");
+        }
+        Instant to = Instant.now();
+        Instant from = to.minus(Duration.ofHours(h));
+        // The ledger filters by event time; a run finishes after its event, so the read starts a little earlier
+        // and the replay keeps only runs that finished in the range.
+        return ledger.finished(rule.spec().tenantId(), from.minus(Duration.ofMinutes(10)), to,
+                        config.alerts().dryRunMaxRuns())
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(runs -> AlertDryRun.replay(rule, runs.outcomes(), runs.read(), runs.truncated(), from, to));
+    }
+
+    private AlertRuleSpec validatedForDryRun(AlertRuleSpec request) {
+        if (request == null) {
+            throw ProblemException.badRequest("empty_body", "Send the alert rule as JSON");
+        }
+        boolean noChannels = request.channels() == null || request.channels().isEmpty();
+        List<FieldError> problems = request.problems().stream()
+                .filter(p -> !(noChannels && "channels".equals(p.field()))).toList();
+        if (!problems.isEmpty()) {
+            throw new ProblemException(422, "invalid_alert_rule", "Invalid alert rule",
+                    "The rule has " + problems.size() + " invalid field(s)", problems);
+        }
+        AlertRuleSpec spec = request.normalized();
+        refuseCircuits(spec);
+        return spec;
+    }
+
+    private static void refuseCircuits(AlertRuleSpec spec) {
+        if (AlertRuleSpec.CIRCUIT_OPEN.equals(spec.kind())) {
+            throw new ProblemException(422, "dry_run_unsupported", "Cannot dry-run this rule", "circuit-open rules "
+                    + "cannot be dry-run: the ledger keeps runs, not the breakers' moves");
+        }
     }
 
     private AlertRuleSpec validated(AlertRuleSpec request) {

@@ -137,5 +137,12 @@ public interface GovernanceConfig {
         /** Base URL of links in notifications (the console or the API). */
         @WithDefault("http://localhost:8084")
         String linkBase();
+
+        /**
+         * Most runs a dry run reads from the ledger (newest first, in pages of 500): it answers within seconds and
+         * costs the ledger a bounded read however busy the tenant is.
+         */
+        @WithDefault("5000")
+        int dryRunMaxRuns();
     }
 }

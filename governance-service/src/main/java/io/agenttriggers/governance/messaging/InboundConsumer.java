@@ -197,7 +197,7 @@ public class InboundConsumer {
         }
         RunOutcome outcome = new RunOutcome(event.id(), event.tenantId(), event.eventName(), event.type().wire(),
                 RunStatus.REJECTED, standing.reason().wire(), null, null, standing.detail(), null, 0, 0, null,
-                null, standing.retryAfter(), OffsetDateTime.now(ZoneOffset.UTC));
+                null, standing.retryAfter(), OffsetDateTime.now(ZoneOffset.UTC), event.source(), event.workflowId());
         CloudEvent withReason = io.cloudevents.core.builder.CloudEventBuilder.from(TriggerEventCodec.toCloudEvent(event))
                 .withExtension(REJECT_REASON, standing.reason().wire()).build();
         return KafkaSend.send(rejected, withReason, event.partitionKey())

@@ -192,6 +192,84 @@ class AlertsTest {
         return out;
     }
 
+    private static String ledgerRun(String tenant, String runId, String status, OffsetDateTime finishedAt) {
+        return """
+                {"runId":"%s","tenantId":"%s","eventName":"order.created","triggerType":"webhook","source":"/orders",
+                 "status":"%s","attempts":1,"duration":"PT0.04S","finishedAt":"%s","dedupKey":"k-%s"}"""
+                .formatted(runId, tenant, status, finishedAt, runId);
+    }
+
+    @Test
+    void aDryRunReplaysTheLedgersRunsPageByPageAndSaysWhatItWouldHaveSent() {
+        String tenant = tenant("dry");
+        OffsetDateTime t = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+        // The ledger answers newest first, in two pages: success, 3 failures | 1 failure, success (oldest).
+        String newest = "[" + ledgerRun(tenant, "r6", "succeeded", t.plusSeconds(6)) + ","
+                + ledgerRun(tenant, "r5", "failed", t.plusSeconds(5)) + ","
+                + ledgerRun(tenant, "r4", "dead_lettered", t.plusSeconds(4)) + ","
+                + ledgerRun(tenant, "r3", "failed", t.plusSeconds(3)) + "]";
+        String oldest = "[" + ledgerRun(tenant, "r2", "failed", t.plusSeconds(2)) + ","
+                + ledgerRun(tenant, "r1", "succeeded", t.plusSeconds(1)) + "]";
+        AlertReceivers.http.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v1/runs"))
+                .withQueryParam("tenantId", com.github.tomakehurst.wiremock.client.WireMock.equalTo(tenant))
+                .withQueryParam("cursor", com.github.tomakehurst.wiremock.client.WireMock.absent())
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo(ADMIN))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json")
+                        .withBody("{\"items\":" + newest + ",\"nextCursor\":\"c1\"}")));
+        AlertReceivers.http.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v1/runs"))
+                .withQueryParam("tenantId", com.github.tomakehurst.wiremock.client.WireMock.equalTo(tenant))
+                .withQueryParam("cursor", com.github.tomakehurst.wiremock.client.WireMock.equalTo("c1"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/json")
+                        .withBody("{\"items\":" + oldest + "}")));
+
+        JsonPath dry = given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"three","kind":"consecutive-failures","notifyAt":[3],
+                 "scope":{"source":"/ord*"}}""".formatted(tenant))
+                .when().post("/api/v1/alert-rules/dry-run?hours=2").then().statusCode(200).extract().jsonPath();
+        assertThat(dry.getInt("runsRead")).isEqualTo(6);
+        assertThat(dry.getInt("runsCounted")).isEqualTo(6);
+        assertThat(dry.getBoolean("runsTruncated")).isFalse();
+        assertThat(dry.getList("sent.type", String.class)).containsExactly("alert.firing", "alert.resolved");
+        assertThat(dry.getList("sent[0].runIds", String.class)).containsExactly("r2", "r3", "r4");
+        assertThat(dry.getInt("sent[0].count")).isEqualTo(3);
+        assertThat(dry.getString("sent[0].groupKey")).isEqualTo("order.created");
+
+        // Another source's rule counts nothing; a saved rule dry-runs by id.
+        String channelId = JsonPath.from(channel("""
+                {"tenantId":"%s","name":"m","type":"email","to":["dry@example.com"]}""".formatted(tenant)))
+                .getString("id");
+        String ruleId = rule("""
+                {"tenantId":"%s","name":"cron-only","kind":"consecutive-failures","scope":{"source":"/cron/*"},
+                 "channels":["%s"]}""".formatted(tenant, channelId));
+        given().header("Authorization", ADMIN).when().post("/api/v1/alert-rules/" + ruleId + "/dry-run")
+                .then().statusCode(200).body("runsRead", org.hamcrest.Matchers.is(6))
+                .body("runsCounted", org.hamcrest.Matchers.is(0)).body("notifications", org.hamcrest.Matchers.is(0));
+
+        given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"c","kind":"circuit-open"}""".formatted(tenant))
+                .when().post("/api/v1/alert-rules/dry-run").then().statusCode(422)
+                .body("code", org.hamcrest.Matchers.is("dry_run_unsupported"));
+        given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"c","kind":"dead-lettered"}""".formatted(tenant))
+                .when().post("/api/v1/alert-rules/dry-run?hours=48").then().statusCode(400)
+                .body("code", org.hamcrest.Matchers.is("invalid_hours"));
+        given().header("Authorization", "Bearer test-acme-viewer").contentType("application/json").body("""
+                {"tenantId":"%s","name":"c","kind":"dead-lettered"}""".formatted(tenant))
+                .when().post("/api/v1/alert-rules/dry-run").then().statusCode(403);
+        // A ledger that fails is a 503 problem, not a 500.
+        String broken = tenant("dry-broken");
+        AlertReceivers.http.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v1/runs"))
+                .withQueryParam("tenantId", com.github.tomakehurst.wiremock.client.WireMock.equalTo(broken))
+                .willReturn(aResponse().withStatus(500)));
+        given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"c","kind":"dead-lettered"}""".formatted(broken))
+                .when().post("/api/v1/alert-rules/dry-run").then().statusCode(503)
+                .body("code", org.hamcrest.Matchers.is("ledger_unavailable"));
+    }
+
     @Test
     void rulesAndChannelsAreValidatedAndAlertsCanBeSilenced() {
         String tenant = tenant("valid");
