@@ -22,7 +22,7 @@ PG_PORT="${PG_PORT:-5432}"
 REDIS_PORT="${REDIS_PORT:-6379}"
 AMQP_PORT="${AMQP_PORT:-5672}"
 # The trigger topics, and team.events: the demo source of the queue-consumer (deploy/local/queue-sources.yaml).
-TOPICS=(triggers.inbound triggers.approved triggers.rejected triggers.outcomes triggers.dlq team.events)
+TOPICS=(triggers.inbound triggers.approved triggers.rejected triggers.outcomes triggers.dlq triggers.signals team.events)
 JAVA_OPTS="${JAVA_OPTS:--Xms32m -Xmx256m -XX:+UseSerialGC -Xss512k}"
 # The JVM the services run on. On JDK 25 or newer, `train` records an AOT cache per service (classes loaded and
 # linked, method profiles) that later starts use, so they start and warm up faster.

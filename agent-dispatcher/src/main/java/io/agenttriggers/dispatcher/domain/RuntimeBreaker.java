@@ -1,6 +1,11 @@
 package io.agenttriggers.dispatcher.domain;
 
 import io.agenttriggers.common.event.Topics;
+import io.agenttriggers.common.signal.Signal;
+import io.agenttriggers.common.signal.Signals;
+import io.cloudevents.CloudEvent;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import io.agenttriggers.dispatcher.config.DispatcherConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -37,6 +42,14 @@ public class RuntimeBreaker {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    @Channel(Topics.SIGNALS)
+    MutinyEmitter<CloudEvent> signals;
+
+    /** This replica, as tenants' runtime-paused alerts name it (one alert per replica). */
+    private static final String REPLICA = "/agent-dispatcher/" + System.getenv().getOrDefault("HOSTNAME",
+            java.util.UUID.randomUUID().toString().substring(0, 8));
 
     private volatile State state = State.CLOSED;
     private volatile long openUntilNanos;
@@ -100,10 +113,18 @@ public class RuntimeBreaker {
                     config.breakerOpenFor(), consecutiveFailures.get());
             registry.counter("dispatcher_runtime_breaker_opened_total").increment();
             pause(true);
+            signal(Signal.RUNTIME_PAUSED, "the agent runtime failed " + consecutiveFailures.get() + " calls in a row; "
+                    + "runs wait (no attempt is spent) and a probe call goes out after " + config.breakerOpenFor());
         } else if (close) {
             LOG.info("Agent runtime breaker closed; resuming consumption");
             pause(false);
+            signal(Signal.RUNTIME_RESUMED, "a probe call succeeded; consumption resumed");
         }
+    }
+
+    private void signal(String kind, String detail) {
+        Signals.publish(signals, new Signal(kind, null, REPLICA, null, 1, detail,
+                java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)), "/agent-dispatcher");
     }
 
     private void pause(boolean pause) {

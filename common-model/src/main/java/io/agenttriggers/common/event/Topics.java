@@ -16,8 +16,12 @@ public final class Topics {
     /** Events whose dispatch attempts were exhausted, with the attempt history. */
     public static final String DLQ = "triggers.dlq";
 
+    /** What services saw that tenants' alert rules may want (cron misfires, verification failures, ...). */
+    public static final String SIGNALS = "triggers.signals";
+
     /** All topics, in the order the local stack creates them. */
-    public static final java.util.List<String> ALL = java.util.List.of(INBOUND, APPROVED, REJECTED, OUTCOMES, DLQ);
+    public static final java.util.List<String> ALL = java.util.List.of(INBOUND, APPROVED, REJECTED, OUTCOMES, DLQ,
+            SIGNALS);
 
     private Topics() {
     }

@@ -10,6 +10,7 @@ public final class ContractSchemas {
 
     public static final JsonSchema TRIGGER_DATA = load("/schemas/trigger-data.schema.json");
     public static final JsonSchema RUN_OUTCOME = load("/schemas/run-outcome.schema.json");
+    public static final JsonSchema SIGNAL = load("/schemas/signal.schema.json");
 
     private ContractSchemas() {
     }

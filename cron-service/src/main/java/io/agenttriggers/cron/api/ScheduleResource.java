@@ -21,6 +21,7 @@ import io.agenttriggers.cron.domain.CronExpression;
 import io.agenttriggers.cron.domain.FirePlanner;
 import io.agenttriggers.cron.domain.ScheduleSpec;
 import io.agenttriggers.cron.messaging.EventPublisher;
+import io.agenttriggers.cron.domain.FireEvents;
 import io.agenttriggers.cron.persistence.Firer;
 import io.agenttriggers.cron.persistence.GovernanceSync;
 import io.agenttriggers.cron.persistence.ScheduleStore;
@@ -269,7 +270,7 @@ public class ScheduleResource {
         }
         return visible(id).chain(s -> {
             JsonNode payload = merge(s.spec().payload(), context);
-            TriggerEvent event = Firer.event(s.id(), s.spec(), Instant.now(), payload, "manual");
+            TriggerEvent event = FireEvents.of(s.id(), s.spec(), Instant.now(), payload, "manual");
             return publisher.publish(event)
                     .onFailure().transform(e -> ProblemException.unavailable("not_durable",
                             "The event could not be stored; nothing was started. Retry later.", 5))
@@ -308,7 +309,7 @@ public class ScheduleResource {
             }
             List<Uni<Void>> sends = new ArrayList<>();
             for (Instant t : times) {
-                sends.add(publisher.publish(Firer.event(s.id(), s.spec(), t, null, "backfill")));
+                sends.add(publisher.publish(FireEvents.of(s.id(), s.spec(), t, null, "backfill")));
             }
             Uni<Void> all = sends.isEmpty() ? Uni.createFrom().voidItem()
                     : Uni.join().all(sends).andFailFast().replaceWithVoid();

@@ -1,10 +1,9 @@
 package io.agenttriggers.cron.persistence;
 
-import io.agenttriggers.common.event.TriggerData;
 import io.agenttriggers.common.event.TriggerEvent;
-import io.agenttriggers.common.event.TriggerType;
 import io.agenttriggers.cron.config.CronServiceConfig;
 import io.agenttriggers.cron.domain.CronExpression;
+import io.agenttriggers.cron.domain.FireEvents;
 import io.agenttriggers.cron.domain.FirePlanner;
 import io.agenttriggers.cron.domain.MisfirePolicy;
 import io.agenttriggers.cron.domain.ScheduleSpec;
@@ -66,6 +65,9 @@ public class Firer {
 
     @Inject
     ScheduleStore store;
+
+    @Inject
+    ScheduleSignals signals;
 
     private final Map<String, CronExpression> parsed = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -203,6 +205,7 @@ public class Firer {
             } catch (RuntimeException e) {
                 // A schedule that cannot be planned must not block the others: it stops until someone fixes it.
                 LOG.errorf("Schedule %s cannot fire (%s); it is stopped", s.id(), e.toString());
+                signals.unplannable(s.id(), spec, e);
                 next[i] = null;
                 due[i] = null;
                 lastFire[i] = s.lastFireAt();
@@ -212,6 +215,7 @@ public class Firer {
             }
             if (plan.misfired() > 0) {
                 registry.counter("cron_misfires_total", "policy", spec.misfire().wire()).increment(plan.misfired());
+                signals.misfired(s.id(), spec, plan.misfired());
             }
             if (plan.overlapsSkipped() > 0) {
                 registry.counter("cron_overlaps_skipped_total").increment(plan.overlapsSkipped());
@@ -221,7 +225,7 @@ public class Firer {
             }
             String runId = s.lastRunId();
             for (Instant nominal : plan.emit()) {
-                TriggerEvent event = event(s.id(), spec, nominal, null, "schedule");
+                TriggerEvent event = FireEvents.of(s.id(), spec, nominal, null, "schedule");
                 runId = event.id();
                 Instant dueAt = FirePlanner.dueAt(s.id(), nominal, spec.jitter());
                 sends.add(publisher.publish(event).invoke(() -> {
@@ -249,26 +253,6 @@ public class Firer {
                         .addArrayOfOffsetDateTime(due).addArrayOfOffsetDateTime(lastFire).addArrayOfUUID(lastRun)
                         .addArrayOfOffsetDateTime(buffered))
                 .replaceWithVoid());
-    }
-
-    /**
-     * The event of one fire. {@code kind}: {@code schedule}, {@code backfill} or {@code manual}; manual fires get a
-     * dedup key of their own (they are extra runs, not the schedule's fire time).
-     */
-    public static TriggerEvent event(String scheduleId, ScheduleSpec spec, Instant nominal,
-            com.fasterxml.jackson.databind.JsonNode payload, String kind) {
-        String id = io.agenttriggers.common.event.RunIds.next();
-        String dedup = "manual".equals(kind) ? "cron:" + scheduleId + ":manual:" + id
-                : "cron:" + scheduleId + ":" + nominal;
-        return TriggerEvent.builder(TriggerType.CRON, "/cron/" + scheduleId, spec.eventName(), spec.tenantId())
-                .id(id)
-                .time(nominal.atOffset(ZoneOffset.UTC))
-                .dedupKey(dedup)
-                .focus(spec.focus())
-                .workflowId(spec.workflowId())
-                .data(new TriggerData(payload != null ? payload : spec.payload(), Map.of("x-schedule-id", scheduleId,
-                        "x-fire-kind", kind, "x-fire-time", nominal.toString()), spec.options()))
-                .build();
     }
 
     CronExpression cron(ScheduleSpec spec) {

@@ -33,7 +33,8 @@ final class StackProcesses {
             "triggers.approved", "e2e.approved." + SUFFIX,
             "triggers.rejected", "e2e.rejected." + SUFFIX,
             "triggers.outcomes", "e2e.outcomes." + SUFFIX,
-            "triggers.dlq", "e2e.dlq." + SUFFIX);
+            "triggers.dlq", "e2e.dlq." + SUFFIX,
+            "triggers.signals", "e2e.signals." + SUFFIX);
     /** The team topic the queue-consumer's e2e-team source reads. */
     static final String TEAM_TOPIC = "e2e.team." + SUFFIX;
     /** The RabbitMQ queue the queue-consumer's e2e-rabbit source reads (AMQP 0-9-1, declared by the source). */
@@ -167,6 +168,8 @@ final class StackProcesses {
         p.put(viewer + "tenants", VIEWER_TENANT);
         // Every service's dead letters (failure-strategy dead-letter-queue) go to this run's topic.
         p.put("triggers.dead-letters.topic", TOPICS.get("triggers.dlq"));
+        // Signals for the tenants' alerts: every producer's and governance's reader.
+        p.put(channel("outgoing", "triggers.signals"), TOPICS.get("triggers.signals"));
         switch (service) {
             case "api-gateway" -> {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));
@@ -207,6 +210,11 @@ final class StackProcesses {
                 for (String feedback : List.of("outcomes-feedback", "outcomes-alerts")) {
                     p.put("mp.messaging.incoming." + feedback + ".topic", TOPICS.get("triggers.outcomes"));
                     p.put("mp.messaging.incoming." + feedback + ".group.id", "e2e-" + feedback + "-" + SUFFIX);
+                }
+                p.put("mp.messaging.incoming.signals-alerts.topic", TOPICS.get("triggers.signals"));
+                p.put("mp.messaging.incoming.signals-alerts.group.id", "e2e-signals-alerts-" + SUFFIX);
+                if (ports.containsKey("agent-dispatcher")) {
+                    p.put("quarkus.rest-client.dispatcher.url", url("agent-dispatcher"));
                 }
             }
             case "webhook-gateway" -> {

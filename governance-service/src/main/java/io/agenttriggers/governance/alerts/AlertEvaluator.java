@@ -29,9 +29,18 @@ final class AlertEvaluator {
         switch (rule.kind()) {
             case AlertRuleSpec.CONSECUTIVE_FAILURES -> observations.forEach(o -> consecutive(rule, state, o, notices));
             case AlertRuleSpec.CIRCUIT_OPEN -> observations.forEach(o -> circuit(state, o, notices));
+            case AlertRuleSpec.RUNTIME_PAUSED -> observations.forEach(o -> paused(state, o, notices));
+            case AlertRuleSpec.CRON_MISFIRE -> {
+                observations.forEach(o -> misfired(rule, state, o, notices));
+                quiet(rule, state, now, notices, "No misfire for " + rule.window());
+            }
+            case AlertRuleSpec.VERIFICATION_FAILURES -> {
+                observations.forEach(o -> tally(state, o));
+                spike(rule, state, now, notices, !observations.isEmpty());
+            }
             case AlertRuleSpec.DEAD_LETTERED -> {
                 observations.forEach(o -> deadLettered(rule, state, o, now, notices));
-                quiet(rule, state, now, notices);
+                quiet(rule, state, now, notices, "No run dead-lettered for " + rule.window());
             }
             default -> {
                 observations.forEach(o -> record(state, o));
@@ -48,7 +57,66 @@ final class AlertEvaluator {
 
     /** Whether time alone can move the rule's alerts (windows, quiet periods). */
     static boolean dependsOnTime(AlertRuleSpec rule) {
-        return !AlertRuleSpec.CONSECUTIVE_FAILURES.equals(rule.kind()) && !AlertRuleSpec.CIRCUIT_OPEN.equals(rule.kind());
+        return !AlertRuleSpec.CONSECUTIVE_FAILURES.equals(rule.kind()) && !AlertRuleSpec.CIRCUIT_OPEN.equals(rule.kind())
+                && !AlertRuleSpec.RUNTIME_PAUSED.equals(rule.kind());
+    }
+
+    private static void paused(AlertState state, Observation o, List<Notice> notices) {
+        state.lastEventAt = o.finishedAt();
+        if ("open".equals(o.circuit()) && !state.firing) {
+            open(state, o.finishedAt());
+            state.count = 1;
+            notify(state, o.finishedAt(), notices, "firing", "The agent runtime's breaker paused the dispatcher ("
+                    + o.detail() + "): runs wait, none is lost");
+        } else if ("closed".equals(o.circuit()) && state.firing) {
+            resolve(state, o.finishedAt(), notices, "The dispatcher resumed: " + o.detail());
+        }
+    }
+
+    private static void misfired(AlertRuleSpec rule, AlertState state, Observation o, List<Notice> notices) {
+        state.lastEventAt = o.finishedAt();
+        if (!state.firing) {
+            open(state, o.finishedAt());
+            state.count = o.count();
+            notify(state, o.finishedAt(), notices, "firing", "The schedule " + o.detail());
+            return;
+        }
+        state.count += o.count();
+        if (due(rule, state, o.finishedAt())) {
+            notify(state, o.finishedAt(), notices, "repeat", state.count + " misfire(s) in this episode; last: "
+                    + o.detail());
+        }
+    }
+
+    private static void tally(AlertState state, Observation o) {
+        AlertState.Bucket bucket = state.buckets.computeIfAbsent(o.finishedAt().getEpochSecond() / 60,
+                m -> new AlertState.Bucket());
+        bucket.runs += o.count();
+        bucket.failed += o.count();
+        if (state.firing) {
+            state.count += o.count();
+        }
+    }
+
+    /** Verification failures: their count over the window against the threshold. */
+    private static void spike(AlertRuleSpec rule, AlertState state, Instant now, List<Notice> notices, boolean news) {
+        long oldest = now.minus(rule.window()).getEpochSecond() / 60;
+        state.buckets.headMap(oldest, false).clear();
+        long failures = state.buckets.values().stream().mapToLong(b -> b.failed).sum();
+        state.value = (double) failures;
+        state.runsInWindow = failures;
+        boolean holds = failures >= rule.threshold();
+        String what = failures + " deliveries refused for their credentials in the last " + rule.window()
+                + " (someone probing the endpoint, or a secret rotation gone wrong)";
+        if (holds && !state.firing) {
+            open(state, now);
+            state.count = failures;
+            notify(state, now, notices, "firing", what);
+        } else if (holds && news && due(rule, state, now)) {
+            notify(state, now, notices, "repeat", what);
+        } else if (!holds && state.firing) {
+            resolve(state, now, notices, "Below " + rule.threshold().longValue() + ": " + what);
+        }
     }
 
     private static void circuit(AlertState state, Observation o, List<Notice> notices) {
@@ -126,10 +194,9 @@ final class AlertEvaluator {
         }
     }
 
-    private static void quiet(AlertRuleSpec rule, AlertState state, Instant now, List<Notice> notices) {
+    private static void quiet(AlertRuleSpec rule, AlertState state, Instant now, List<Notice> notices, String what) {
         if (state.firing && state.lastEventAt != null && !state.lastEventAt.plus(rule.window()).isAfter(now)) {
-            resolve(state, now, notices, "No run dead-lettered for " + rule.window() + " (" + state.count
-                    + " in the episode)");
+            resolve(state, now, notices, what + " (" + state.count + " in the episode)");
         }
     }
 

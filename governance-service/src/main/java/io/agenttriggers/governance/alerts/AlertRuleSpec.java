@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * @param name           unique per tenant
  * @param kind           {@code consecutive-failures}, {@code failure-ratio}, {@code latency-p95},
  *                       {@code dead-lettered} or {@code circuit-open} (a governance circuit breaker opened by the
- *                       tenant's outcomes; one alert per breaker, resolved when it closes)
+ *                       tenant's outcomes; one alert per breaker, resolved when it closes), {@code cron-misfire},
+ *                       {@code verification-failures} or {@code runtime-paused} (signals of other services)
  * @param scope          which runs count; missing matches every run of the tenant
  * @param groupBy        {@code eventName} (default: one alert per event name), {@code triggerType}, {@code source},
  *                       {@code workflowId} or {@code tenant}
@@ -42,8 +43,29 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
     public static final String LATENCY_P95 = "latency-p95";
     public static final String DEAD_LETTERED = "dead-lettered";
     public static final String CIRCUIT_OPEN = "circuit-open";
+    /** Signals of other services: a schedule missed fire times or cannot be planned (cron-service). */
+    public static final String CRON_MISFIRE = "cron-misfire";
+    /** Deliveries refused for their credentials reach a count over a window (webhook-gateway). */
+    public static final String VERIFICATION_FAILURES = "verification-failures";
+    /** The agent runtime's breaker paused the dispatcher (installation-wide; one alert per dispatcher replica). */
+    public static final String RUNTIME_PAUSED = "runtime-paused";
     static final List<String> KINDS = List.of(CONSECUTIVE_FAILURES, FAILURE_RATIO, LATENCY_P95, DEAD_LETTERED,
-            CIRCUIT_OPEN);
+            CIRCUIT_OPEN, CRON_MISFIRE, VERIFICATION_FAILURES, RUNTIME_PAUSED);
+
+    /** Whether the rule counts run outcomes (the others count breaker moves or other services' signals). */
+    public boolean countsOutcomes() {
+        return !CIRCUIT_OPEN.equals(kind) && !signalled();
+    }
+
+    /** Whether the rule counts other services' signals. */
+    public boolean signalled() {
+        return CRON_MISFIRE.equals(kind) || VERIFICATION_FAILURES.equals(kind) || RUNTIME_PAUSED.equals(kind);
+    }
+
+    private boolean hasWindow() {
+        return FAILURE_RATIO.equals(kind) || LATENCY_P95.equals(kind) || DEAD_LETTERED.equals(kind)
+                || CRON_MISFIRE.equals(kind) || VERIFICATION_FAILURES.equals(kind);
+    }
     static final List<String> GROUP_BY = List.of("eventName", "triggerType", "source", "workflowId", "tenant");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -65,14 +87,17 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
     public AlertRuleSpec normalized() {
         boolean consecutive = CONSECUTIVE_FAILURES.equals(kind);
         boolean windowed = FAILURE_RATIO.equals(kind) || LATENCY_P95.equals(kind);
+        boolean spike = VERIFICATION_FAILURES.equals(kind);
         return new AlertRuleSpec(tenantId, name, description, enabled == null ? Boolean.TRUE : enabled, kind,
                 scope, groupBy == null ? "eventName" : groupBy,
                 consecutive ? (notifyAt == null ? List.of(1, 3, 5) : notifyAt.stream().sorted().distinct().toList())
                         : null,
-                consecutive || CIRCUIT_OPEN.equals(kind) ? null : window != null ? window
-                        : DEAD_LETTERED.equals(kind) ? Duration.ofMinutes(15) : Duration.ofMinutes(5),
+                !hasWindow() ? null : window != null ? window
+                        : DEAD_LETTERED.equals(kind) ? Duration.ofMinutes(15)
+                        : CRON_MISFIRE.equals(kind) ? Duration.ofHours(1) : Duration.ofMinutes(5),
                 windowed ? (minRuns == null ? 10 : minRuns) : null,
-                windowed ? (threshold == null && FAILURE_RATIO.equals(kind) ? 0.5 : threshold) : null,
+                spike ? (threshold == null ? Double.valueOf(10) : threshold)
+                        : windowed ? (threshold == null && FAILURE_RATIO.equals(kind) ? 0.5 : threshold) : null,
                 repeatInterval == null ? Duration.ofHours(1) : repeatInterval,
                 channels == null ? List.of() : channels);
     }
@@ -119,9 +144,9 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
             errors.add(new FieldError("notifyAt", consecutive ? "must hold 1–10 counts from 1 to 10000"
                     : "applies to consecutive-failures rules only"));
         }
-        if (window != null && (consecutive || CIRCUIT_OPEN.equals(kind) || window.compareTo(Duration.ofMinutes(1)) < 0
+        if (window != null && (!hasWindow() || window.compareTo(Duration.ofMinutes(1)) < 0
                 || window.compareTo(MAX_WINDOW) > 0 || window.toSecondsPart() != 0)) {
-            errors.add(new FieldError("window", consecutive || CIRCUIT_OPEN.equals(kind) ? "does not apply to " + kind + " rules"
+            errors.add(new FieldError("window", !hasWindow() ? "does not apply to " + kind + " rules"
                     : "must be whole minutes from PT1M to PT24H"));
         }
         boolean windowed = FAILURE_RATIO.equals(kind) || LATENCY_P95.equals(kind);
@@ -133,8 +158,13 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
             errors.add(new FieldError("threshold", "must be a share above 0 and at most 1"));
         } else if (LATENCY_P95.equals(kind) && (threshold == null || !(threshold >= 1 && threshold <= 3_600_000))) {
             errors.add(new FieldError("threshold", "is required: the p95 in milliseconds, from 1 to 3600000"));
+        } else if (VERIFICATION_FAILURES.equals(kind)) {
+            if (threshold != null && !(threshold >= 1 && threshold <= 1_000_000 && threshold == Math.rint(threshold))) {
+                errors.add(new FieldError("threshold", "must be a whole count of failures from 1 to 1000000"));
+            }
         } else if (threshold != null && !windowed) {
-            errors.add(new FieldError("threshold", "applies to failure-ratio and latency-p95 rules only"));
+            errors.add(new FieldError("threshold", "applies to failure-ratio, latency-p95 and verification-failures "
+                    + "rules only"));
         }
         if (repeatInterval != null && (repeatInterval.compareTo(MIN_REPEAT) < 0
                 || repeatInterval.compareTo(MAX_REPEAT) > 0)) {

@@ -1,6 +1,7 @@
 package io.agenttriggers.governance.alerts;
 
 import io.agenttriggers.common.run.RunOutcome;
+import io.agenttriggers.common.signal.Signal;
 import io.agenttriggers.governance.domain.Glob;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -38,11 +39,44 @@ public class AlertRules {
         }
 
         boolean matches(RunOutcome o) {
+            return matches(o.eventName(), o.triggerType(), o.source(), o.workflowId());
+        }
+
+        private boolean matches(String name, String triggerType, String src, String workflowId) {
             AlertRuleSpec.Scope scope = spec.scope();
-            return scope == null || ((eventName == null || eventName.matches(o.eventName()))
-                    && (scope.triggerType() == null || scope.triggerType().equals(o.triggerType()))
-                    && (source == null || (o.source() != null && source.matches(o.source())))
-                    && (scope.workflowId() == null || scope.workflowId().equals(o.workflowId())));
+            return scope == null || ((eventName == null || eventName.matches(name))
+                    && (scope.triggerType() == null || scope.triggerType().equals(triggerType))
+                    && (source == null || (src != null && source.matches(src)))
+                    && (scope.workflowId() == null || scope.workflowId().equals(workflowId)));
+        }
+
+        /** Whether the rule counts the signal: its kind, and for a tenant's signal the rule's scope. */
+        boolean matches(Signal s) {
+            String kind = spec.kind();
+            boolean ofKind = switch (s.kind()) {
+                case Signal.CRON_MISFIRE, Signal.CRON_UNPLANNABLE -> AlertRuleSpec.CRON_MISFIRE.equals(kind);
+                case Signal.WEBHOOK_VERIFICATION_FAILED -> AlertRuleSpec.VERIFICATION_FAILURES.equals(kind);
+                default -> AlertRuleSpec.RUNTIME_PAUSED.equals(kind);
+            };
+            return ofKind && (s.installationWide() || matches(s.name(), triggerType(s), s.subject(), null));
+        }
+
+        /** The alert a signal counts towards: the replica for the runtime breaker, else as the rule groups. */
+        String groupKey(Signal s) {
+            if (s.installationWide()) {
+                return s.subject();
+            }
+            return switch (spec.groupBy()) {
+                case "tenant" -> s.tenantId();
+                case "triggerType" -> triggerType(s);
+                case "workflowId" -> "(none)";
+                case "eventName" -> s.name() == null ? s.subject() : s.name();
+                default -> s.subject();
+            };
+        }
+
+        private static String triggerType(Signal s) {
+            return s.kind().startsWith("cron.") ? "cron" : "webhook";
         }
 
         /** The alert an outcome counts towards within this rule. */
@@ -69,6 +103,8 @@ public class AlertRules {
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private volatile Map<String, List<Rule>> byTenant = Map.of();
     private volatile Map<UUID, Rule> byId = Map.of();
+    /** Every tenant's rules over signals, for the installation-wide ones. */
+    private volatile List<Rule> signalRules = List.of();
     private volatile long epoch = -1;
 
     void start(@Observes StartupEvent ignored) {
@@ -99,7 +135,23 @@ public class AlertRules {
         }
         List<Rule> out = new ArrayList<>(1);
         for (Rule r : rules) {
-            if (AlertRuleSpec.CIRCUIT_OPEN.equals(r.spec().kind()) == circuits && r.matches(outcome)) {
+            boolean wanted = circuits ? AlertRuleSpec.CIRCUIT_OPEN.equals(r.spec().kind()) : r.spec().countsOutcomes();
+            if (wanted && r.matches(outcome)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The enabled rules that count a signal: the tenant's, or every tenant's runtime-paused rules. */
+    public List<Rule> matching(Signal signal) {
+        List<Rule> rules = signal.installationWide() ? signalRules : byTenant.get(signal.tenantId());
+        if (rules == null) {
+            return List.of();
+        }
+        List<Rule> out = new ArrayList<>(1);
+        for (Rule r : rules) {
+            if (r.spec().signalled() && r.matches(signal)) {
                 out.add(r);
             }
         }
@@ -141,6 +193,7 @@ public class AlertRules {
                                 if (seen > epoch) {
                                     byTenant = Map.copyOf(tenants);
                                     byId = Map.copyOf(ids);
+                                    signalRules = ids.values().stream().filter(r -> r.spec().signalled()).toList();
                                     epoch = seen;
                                 }
                             }

@@ -245,9 +245,9 @@ public class AlertRulesResource {
     }
 
     private static void refuseCircuits(AlertRuleSpec spec) {
-        if (AlertRuleSpec.CIRCUIT_OPEN.equals(spec.kind())) {
-            throw new ProblemException(422, "dry_run_unsupported", "Cannot dry-run this rule", "circuit-open rules "
-                    + "cannot be dry-run: the ledger keeps runs, not the breakers' moves");
+        if (!spec.countsOutcomes()) {
+            throw new ProblemException(422, "dry_run_unsupported", "Cannot dry-run this rule", spec.kind() + " rules "
+                    + "cannot be dry-run: the ledger keeps runs, not breaker moves or other services' signals");
         }
     }
 

@@ -5,12 +5,26 @@ import java.time.Instant;
 
 /**
  * What an alert rule learns from one run outcome: its status and duration, and for circuit rules the breaker state
- * the outcome moved it to ({@code open}, {@code half_open}, {@code closed}; null otherwise).
+ * the outcome moved it to ({@code open}, {@code half_open}, {@code closed}; null otherwise); or from one signal of
+ * another service (a cron misfire, verification failures, the runtime breaker), with its count and detail.
  */
-public record Observation(String runId, RunStatus status, long durationMs, Instant finishedAt, String circuit) {
+public record Observation(String runId, RunStatus status, long durationMs, Instant finishedAt, String circuit,
+        long count, String detail) {
 
     public Observation(String runId, RunStatus status, long durationMs, Instant finishedAt) {
-        this(runId, status, durationMs, finishedAt, null);
+        this(runId, status, durationMs, finishedAt, null, 1, null);
+    }
+
+    public Observation(String runId, RunStatus status, long durationMs, Instant finishedAt, String circuit) {
+        this(runId, status, durationMs, finishedAt, circuit, 1, null);
+    }
+
+    /**
+     * A signal of another service (no run): {@code count} occurrences seen by {@code at}; {@code state} is
+     * {@code open} or {@code closed} for signals that open and close something (the runtime breaker).
+     */
+    static Observation signal(Instant at, long count, String detail, String state) {
+        return new Observation(null, null, 0, at, state, count, detail);
     }
 
     public boolean failed() {

@@ -192,6 +192,79 @@ class AlertsTest {
         return out;
     }
 
+    private static void signal(io.agenttriggers.common.signal.Signal signal) {
+        KafkaTestClient.produce(topic("incoming", "signals-alerts"),
+                io.agenttriggers.common.signal.SignalCodec.key(signal),
+                io.agenttriggers.common.signal.SignalCodec.toCloudEvent(signal, "/test"));
+    }
+
+    private static JsonNode notice(String path, int index) {
+        return EventJson.read(received(path).get(index).getBodyAsString(), JsonNode.class);
+    }
+
+    @Test
+    void otherServicesSignalsFireAndResolveMisfireVerificationSpikeAndRuntimePausedRules() {
+        String tenant = tenant("signal");
+        String path = "/signals/" + tenant;
+        AlertReceivers.http.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
+        String channelId = JsonPath.from(channel("""
+                {"tenantId":"%s","name":"hook","type":"webhook","url":"%s"}""".formatted(tenant,
+                AlertReceivers.url(path)))).getString("id");
+        rule("""
+                {"tenantId":"%s","name":"misfires","kind":"cron-misfire","scope":{"source":"/cron/*"},"groupBy":"source",
+                 "channels":["%s"]}""".formatted(tenant, channelId));
+        rule("""
+                {"tenantId":"%s","name":"probing","kind":"verification-failures","threshold":5,"window":"PT2M",
+                 "groupBy":"source","channels":["%s"]}""".formatted(tenant, channelId));
+        String paused = rule("""
+                {"tenantId":"%s","name":"runtime","kind":"runtime-paused","channels":["%s"]}"""
+                .formatted(tenant, channelId));
+        given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"%s","name":"bad","kind":"verification-failures","threshold":0.5,"minRuns":3,
+                 "channels":["%s"]}""".formatted(tenant, channelId))
+                .when().post("/api/v1/alert-rules").then().statusCode(422)
+                .body("errors.field", hasItem("threshold")).body("errors.field", hasItem("minRuns"));
+
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        signal(new io.agenttriggers.common.signal.Signal("cron.misfire", tenant, "/cron/s1", "nightly.report", 2,
+                "missed 2 fire time(s)", now));
+        // Another tenant's signal, and one outside the scope, count for nothing.
+        signal(new io.agenttriggers.common.signal.Signal("cron.misfire", tenant("other"), "/cron/s1", "x", 1, "m", now));
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 1);
+        JsonNode misfire = notice(path, 0);
+        assertThat(misfire.path("type").asText()).isEqualTo("alert.firing");
+        assertThat(misfire.path("ruleKind").asText()).isEqualTo("cron-misfire");
+        assertThat(misfire.path("groupKey").asText()).isEqualTo("/cron/s1");
+        assertThat(misfire.path("count").asInt()).isEqualTo(2);
+        assertThat(misfire.path("summary").asText()).contains("missed 2 fire time(s)");
+
+        // Three refusals, then two more: the fifth in the window fires, one notification for the spike.
+        signal(new io.agenttriggers.common.signal.Signal("webhook.verification_failed", tenant, "/webhooks/orders",
+                null, 3, "last refusal: invalid_signature", now));
+        signal(new io.agenttriggers.common.signal.Signal("webhook.verification_failed", tenant, "/webhooks/orders",
+                null, 2, "last refusal: invalid_signature", now));
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 2);
+        JsonNode spike = notice(path, 1);
+        assertThat(spike.path("ruleKind").asText()).isEqualTo("verification-failures");
+        assertThat(spike.path("count").asInt()).isEqualTo(5);
+        assertThat(spike.path("groupKey").asText()).isEqualTo("/webhooks/orders");
+
+        // The runtime breaker concerns every tenant; one alert per dispatcher replica, resolved when it resumes.
+        signal(new io.agenttriggers.common.signal.Signal("runtime.paused", null, "/agent-dispatcher/d-1", null, 1,
+                "5 failing calls", now));
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 3);
+        assertThat(notice(path, 2).path("ruleKind").asText()).isEqualTo("runtime-paused");
+        assertThat(notice(path, 2).path("type").asText()).isEqualTo("alert.firing");
+        signal(new io.agenttriggers.common.signal.Signal("runtime.resumed", null, "/agent-dispatcher/d-1", null, 1,
+                "a probe call succeeded", now.plusSeconds(30)));
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 4);
+        assertThat(notice(path, 3).path("type").asText()).isEqualTo("alert.resolved");
+        assertThat(notice(path, 3).path("ruleKind").asText()).isEqualTo("runtime-paused");
+        assertThat(received(path)).hasSize(4);
+        // The database outlives the test: an installation-wide rule left behind would be told of later runs' pauses.
+        given().header("Authorization", ADMIN).when().delete("/api/v1/alert-rules/" + paused).then().statusCode(204);
+    }
+
     private static String ledgerRun(String tenant, String runId, String status, OffsetDateTime finishedAt) {
         return """
                 {"runId":"%s","tenantId":"%s","eventName":"order.created","triggerType":"webhook","source":"/orders",

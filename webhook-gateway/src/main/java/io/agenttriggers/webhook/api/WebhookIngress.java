@@ -17,6 +17,7 @@ import io.agenttriggers.webhook.domain.BodyParser;
 import io.agenttriggers.webhook.domain.Deliveries;
 import io.agenttriggers.webhook.domain.DeliveryIds;
 import io.agenttriggers.webhook.domain.Endpoint;
+import io.agenttriggers.webhook.messaging.VerificationFailures;
 import io.agenttriggers.webhook.domain.EndpointSpec;
 import io.agenttriggers.webhook.domain.LoggedRequest;
 import io.agenttriggers.webhook.domain.Prepared;
@@ -113,6 +114,9 @@ public class WebhookIngress {
 
     @Inject
     BacklogGate backlog;
+
+    @Inject
+    VerificationFailures verificationFailures;
 
     @Inject
     AdmissionLimit admissions;
@@ -356,6 +360,7 @@ public class WebhookIngress {
         ProblemException p = (ProblemException) e;
         if (p.status() == 401 || p.status() == 403) {
             registry.counter("webhook_verification_failures_total", "reason", p.code()).increment();
+            verificationFailures.record(endpoint, p.code());
         } else if (FILTER_TOO_EXPENSIVE.equals(p.code())) {
             registry.counter("webhook_filter_limit_exceeded_total", "endpoint", endpoint.id()).increment();
             filterLimitLog.run(endpoint.id(), () -> LOG.warnf("Endpoint %s: its filter hit the CEL sandbox's limits"
