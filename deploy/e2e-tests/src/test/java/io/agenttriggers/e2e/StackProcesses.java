@@ -168,8 +168,11 @@ final class StackProcesses {
         p.put(viewer + "tenants", VIEWER_TENANT);
         // Every service's dead letters (failure-strategy dead-letter-queue) go to this run's topic.
         p.put("triggers.dead-letters.topic", TOPICS.get("triggers.dlq"));
-        // Signals for the tenants' alerts: every producer's and governance's reader.
-        p.put(channel("outgoing", "triggers.signals"), TOPICS.get("triggers.signals"));
+        // Signals for the tenants' alerts: only the services that publish them declare the channel (a channel
+        // configured where no code declares it fails the start).
+        if (List.of("cron-service", "webhook-gateway", "agent-dispatcher").contains(service)) {
+            p.put(channel("outgoing", "triggers.signals"), TOPICS.get("triggers.signals"));
+        }
         switch (service) {
             case "api-gateway" -> {
                 p.put(channel("outgoing", "triggers.inbound"), TOPICS.get("triggers.inbound"));
