@@ -30,6 +30,7 @@ final class AlertEvaluator {
             case AlertRuleSpec.CONSECUTIVE_FAILURES -> observations.forEach(o -> consecutive(rule, state, o, notices));
             case AlertRuleSpec.CIRCUIT_OPEN -> observations.forEach(o -> circuit(state, o, notices));
             case AlertRuleSpec.RUNTIME_PAUSED -> observations.forEach(o -> paused(state, o, notices));
+            case AlertRuleSpec.BUDGET_SHARE -> observations.forEach(o -> share(rule, state, o, notices));
             case AlertRuleSpec.CRON_MISFIRE -> {
                 observations.forEach(o -> misfired(rule, state, o, notices));
                 quiet(rule, state, now, notices, "No misfire for " + rule.window());
@@ -58,7 +59,43 @@ final class AlertEvaluator {
     /** Whether time alone can move the rule's alerts (windows, quiet periods). */
     static boolean dependsOnTime(AlertRuleSpec rule) {
         return !AlertRuleSpec.CONSECUTIVE_FAILURES.equals(rule.kind()) && !AlertRuleSpec.CIRCUIT_OPEN.equals(rule.kind())
-                && !AlertRuleSpec.RUNTIME_PAUSED.equals(rule.kind());
+                && !AlertRuleSpec.RUNTIME_PAUSED.equals(rule.kind()) && !AlertRuleSpec.BUDGET_SHARE.equals(rule.kind());
+    }
+
+    /**
+     * A quota's or budget's use: fires at the lowest share reached, notifies once more at each higher share, and
+     * resolves when the use falls below the lowest (a new day, a raised limit). The same reading twice moves nothing,
+     * so every replica may report it.
+     */
+    private static void share(AlertRuleSpec rule, AlertState state, Observation o, List<Notice> notices) {
+        state.lastEventAt = o.finishedAt();
+        state.value = o.value();
+        double reached = 0;
+        for (double s : rule.shares()) {
+            if (o.value() >= s) {
+                reached = s;
+            }
+        }
+        String what = o.detail() + String.format(" (%.0f %%)", 100 * o.value());
+        if (reached == 0) {
+            if (state.firing) {
+                state.level = null;
+                resolve(state, o.finishedAt(), notices, "Below " + percent(rule.shares().get(0)) + " again: " + what);
+            }
+            return;
+        }
+        if (!state.firing) {
+            open(state, o.finishedAt());
+            state.level = reached;
+            notify(state, o.finishedAt(), notices, "firing", percent(reached) + " reached: " + what);
+        } else if (state.level == null || reached > state.level) {
+            state.level = reached;
+            notify(state, o.finishedAt(), notices, "repeat", percent(reached) + " reached: " + what);
+        }
+    }
+
+    private static String percent(double share) {
+        return String.format("%.0f %%", 100 * share);
     }
 
     private static void paused(AlertState state, Observation o, List<Notice> notices) {

@@ -75,25 +75,42 @@ public class AlertLedger {
                 .chain(offsets -> {
                     Map<Integer, Long> next = new HashMap<>();
                     offsets.forEach(r -> next.put(r.getInteger("part"), r.getLong("next_offset")));
-                    Map<String, Group> groups = new TreeMap<>();
+                    List<Pending> fresh = new ArrayList<>();
                     Map<Integer, Long> newest = new HashMap<>();
                     for (Pending p : pending) {
-                        if (p.offset() < next.getOrDefault(p.partition(), 0L)) {
-                            continue;
+                        if (p.offset() >= next.getOrDefault(p.partition(), 0L)) {
+                            newest.merge(p.partition(), p.offset(), Math::max);
+                            fresh.add(p);
                         }
-                        newest.merge(p.partition(), p.offset(), Math::max);
-                        groups.computeIfAbsent(p.rule().id() + "\u0000" + p.groupKey(),
-                                k -> new Group(p.rule(), p.groupKey(), p.tenantId(), new ArrayList<>()))
-                                .observations().add(p.observation());
                     }
-                    if (groups.isEmpty()) {
+                    if (fresh.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
-                    return capped(conn, List.copyOf(groups.values()))
-                            .chain(capped -> lockAlerts(conn, capped))
-                            .chain(evaluated -> write(conn, evaluated))
-                            .call(() -> saveOffsets(conn, topic, newest));
+                    return evaluate(conn, fresh).call(() -> saveOffsets(conn, topic, newest));
                 }));
+    }
+
+    /**
+     * Applies observations that carry no offset because applying one twice moves nothing (a budget's use read
+     * again); answers the number of notifications written.
+     */
+    public Uni<Integer> observe(List<Pending> pending) {
+        return pool.withTransaction(conn -> evaluate(conn, pending));
+    }
+
+    private Uni<Integer> evaluate(SqlConnection conn, List<Pending> pending) {
+        Map<String, Group> groups = new TreeMap<>();
+        for (Pending p : pending) {
+            groups.computeIfAbsent(p.rule().id() + "\u0000" + p.groupKey(),
+                    k -> new Group(p.rule(), p.groupKey(), p.tenantId(), new ArrayList<>()))
+                    .observations().add(p.observation());
+        }
+        if (groups.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return capped(conn, List.copyOf(groups.values()))
+                .chain(capped -> lockAlerts(conn, capped))
+                .chain(evaluated -> write(conn, evaluated));
     }
 
     /**

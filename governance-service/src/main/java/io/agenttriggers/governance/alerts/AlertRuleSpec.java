@@ -18,12 +18,14 @@ import java.util.regex.Pattern;
  * @param kind           {@code consecutive-failures}, {@code failure-ratio}, {@code latency-p95},
  *                       {@code dead-lettered} or {@code circuit-open} (a governance circuit breaker opened by the
  *                       tenant's outcomes; one alert per breaker, resolved when it closes), {@code cron-misfire},
- *                       {@code verification-failures} or {@code runtime-paused} (signals of other services)
+ *                       {@code verification-failures} or {@code runtime-paused} (signals of other services), or
+ *                       {@code budget-share} (a quota or budget of the tenant's policies used up to a share today)
  * @param scope          which runs count; missing matches every run of the tenant
  * @param groupBy        {@code eventName} (default: one alert per event name), {@code triggerType}, {@code source},
  *                       {@code workflowId} or {@code tenant}
  *                       (one alert for all the rule sees); circuit-open rules group by breaker
  * @param notifyAt       consecutive-failures: the counts that notify (default 1, 3, 5)
+ * @param shares         budget-share: the shares of a day's quota or budget that notify (default 0.8, 1)
  * @param window         failure-ratio and latency-p95: the sliding window (default PT5M); dead-lettered: how long
  *                       without a dead letter resolves the alert (default PT15M)
  * @param minRuns        failure-ratio and latency-p95: fewer runs in the window never fire (default 10)
@@ -35,7 +37,7 @@ import java.util.regex.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record AlertRuleSpec(String tenantId, String name, String description, Boolean enabled, String kind,
-        Scope scope, String groupBy, List<Integer> notifyAt, Duration window, Integer minRuns, Double threshold,
+        Scope scope, String groupBy, List<Integer> notifyAt, List<Double> shares, Duration window, Integer minRuns, Double threshold,
         Duration repeatInterval, List<String> channels) {
 
     public static final String CONSECUTIVE_FAILURES = "consecutive-failures";
@@ -49,12 +51,14 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
     public static final String VERIFICATION_FAILURES = "verification-failures";
     /** The agent runtime's breaker paused the dispatcher (installation-wide; one alert per dispatcher replica). */
     public static final String RUNTIME_PAUSED = "runtime-paused";
+    /** A quota or budget of the tenant's policies reached a share of its day (read from governance's own state). */
+    public static final String BUDGET_SHARE = "budget-share";
     static final List<String> KINDS = List.of(CONSECUTIVE_FAILURES, FAILURE_RATIO, LATENCY_P95, DEAD_LETTERED,
-            CIRCUIT_OPEN, CRON_MISFIRE, VERIFICATION_FAILURES, RUNTIME_PAUSED);
+            CIRCUIT_OPEN, CRON_MISFIRE, VERIFICATION_FAILURES, RUNTIME_PAUSED, BUDGET_SHARE);
 
-    /** Whether the rule counts run outcomes (the others count breaker moves or other services' signals). */
+    /** Whether the rule counts run outcomes (the others count breaker moves, usage or other services' signals). */
     public boolean countsOutcomes() {
-        return !CIRCUIT_OPEN.equals(kind) && !signalled();
+        return !CIRCUIT_OPEN.equals(kind) && !BUDGET_SHARE.equals(kind) && !signalled();
     }
 
     /** Whether the rule counts other services' signals. */
@@ -88,10 +92,12 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
         boolean consecutive = CONSECUTIVE_FAILURES.equals(kind);
         boolean windowed = FAILURE_RATIO.equals(kind) || LATENCY_P95.equals(kind);
         boolean spike = VERIFICATION_FAILURES.equals(kind);
+        boolean usage = BUDGET_SHARE.equals(kind);
         return new AlertRuleSpec(tenantId, name, description, enabled == null ? Boolean.TRUE : enabled, kind,
-                scope, groupBy == null ? "eventName" : groupBy,
+                scope, usage ? "bucket" : groupBy == null ? "eventName" : groupBy,
                 consecutive ? (notifyAt == null ? List.of(1, 3, 5) : notifyAt.stream().sorted().distinct().toList())
                         : null,
+                usage ? (shares == null ? List.of(0.8, 1.0) : shares.stream().sorted().distinct().toList()) : null,
                 !hasWindow() ? null : window != null ? window
                         : DEAD_LETTERED.equals(kind) ? Duration.ofMinutes(15)
                         : CRON_MISFIRE.equals(kind) ? Duration.ofHours(1) : Duration.ofMinutes(5),
@@ -135,8 +141,21 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
                 errors.add(new FieldError("scope.workflowId", "must be 1–512 characters"));
             }
         }
-        if (groupBy != null && !GROUP_BY.contains(groupBy)) {
+        boolean usage = BUDGET_SHARE.equals(kind);
+        if (usage && scope != null) {
+            errors.add(new FieldError("scope", "does not apply to budget-share rules: they watch every quota and "
+                    + "budget of the tenant's policies"));
+        }
+        if (usage && groupBy != null && !"bucket".equals(groupBy)) {
+            errors.add(new FieldError("groupBy", "budget-share rules group by bucket (one alert per policy, limit "
+                    + "and bucket)"));
+        } else if (!usage && groupBy != null && !GROUP_BY.contains(groupBy)) {
             errors.add(new FieldError("groupBy", "must be one of " + String.join(", ", GROUP_BY)));
+        }
+        if (shares != null && (!usage || shares.isEmpty() || shares.size() > 5
+                || shares.stream().anyMatch(v -> v == null || !(v > 0 && v <= 1)))) {
+            errors.add(new FieldError("shares", usage ? "must hold 1–5 shares above 0 and at most 1"
+                    : "applies to budget-share rules only"));
         }
         boolean consecutive = CONSECUTIVE_FAILURES.equals(kind);
         if (notifyAt != null && (!consecutive || notifyAt.isEmpty() || notifyAt.size() > 10

@@ -105,6 +105,8 @@ public class AlertRules {
     private volatile Map<UUID, Rule> byId = Map.of();
     /** Every tenant's rules over signals, for the installation-wide ones. */
     private volatile List<Rule> signalRules = List.of();
+    /** Every tenant's budget-share rules, which the budget watch reads the use for. */
+    private volatile List<Rule> usageRules = List.of();
     private volatile long epoch = -1;
 
     void start(@Observes StartupEvent ignored) {
@@ -158,6 +160,11 @@ public class AlertRules {
         return out;
     }
 
+    /** The enabled budget-share rules of every tenant. */
+    public List<Rule> usageRules() {
+        return usageRules;
+    }
+
     /** An enabled rule by id, or null (deleted, disabled). */
     public Rule rule(UUID id) {
         return byId.get(id);
@@ -194,6 +201,8 @@ public class AlertRules {
                                     byTenant = Map.copyOf(tenants);
                                     byId = Map.copyOf(ids);
                                     signalRules = ids.values().stream().filter(r -> r.spec().signalled()).toList();
+                                    usageRules = ids.values().stream()
+                                            .filter(r -> AlertRuleSpec.BUDGET_SHARE.equals(r.spec().kind())).toList();
                                     epoch = seen;
                                 }
                             }

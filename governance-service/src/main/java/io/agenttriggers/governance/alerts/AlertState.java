@@ -40,6 +40,8 @@ public class AlertState {
     /** What the window said when last evaluated: the failure ratio or the p95 in milliseconds. */
     public Double value;
     public Long runsInWindow;
+    /** Budget-share rules: the highest share notified in the current episode. */
+    public Double level;
 
     /** One minute of a window: runs, failures, and a latency histogram ({@link Latency} bucket → runs). */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

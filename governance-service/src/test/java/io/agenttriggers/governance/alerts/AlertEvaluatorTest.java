@@ -15,7 +15,7 @@ class AlertEvaluatorTest {
     private int runs;
 
     private AlertRuleSpec rule(String kind, Double threshold) {
-        return new AlertRuleSpec("acme", "r", null, null, kind, null, null, null, null, null, threshold, null,
+        return new AlertRuleSpec("acme", "r", null, null, kind, null, null, null, null, null, null, threshold, null,
                 List.of("00000000-0000-0000-0000-000000000001")).normalized();
     }
 
@@ -50,7 +50,7 @@ class AlertEvaluatorTest {
     @Test
     void aRuleOnTheThirdFailureStaysQuietBeforeIt() {
         AlertRuleSpec rule = new AlertRuleSpec("acme", "r", null, null, AlertRuleSpec.CONSECUTIVE_FAILURES, null, null,
-                List.of(3), null, null, null, null, List.of("00000000-0000-0000-0000-000000000001")).normalized();
+                List.of(3), null, null, null, null, null, List.of("00000000-0000-0000-0000-000000000001")).normalized();
         AlertState state = new AlertState();
         assertThat(AlertEvaluator.apply(rule, state, List.of(run(RunStatus.FAILED, 1, T0), run(RunStatus.FAILED, 1, T0),
                 run(RunStatus.SUCCEEDED, 1, T0), run(RunStatus.FAILED, 1, T0), run(RunStatus.FAILED, 1, T0)), T0))
@@ -137,5 +137,26 @@ class AlertEvaluatorTest {
         assertThat(back.startedAt).isEqualTo(T0);
         assertThat(back.buckets.firstEntry().getValue().failed).isEqualTo(12);
         assertThat(back.recentRuns).isEqualTo(state.recentRuns);
+    }
+
+    @Test
+    void aBudgetShareFiresAtTheLowestShareNotifiesOnceMoreAtEachHigherAndResolvesBelowTheLowest() {
+        AlertRuleSpec rule = rule(AlertRuleSpec.BUDGET_SHARE, null);
+        assertThat(rule.shares()).containsExactly(0.8, 1.0);
+        AlertState state = new AlertState();
+        List<String> seen = new ArrayList<>();
+        double[] readings = {0.5, 0.8, 0.85, 0.85, 1.0, 1.2, 1.0};
+        for (int i = 0; i < readings.length; i++) {
+            seen.addAll(kinds(AlertEvaluator.apply(rule, state, List.of(Observation.usage(T0.plusSeconds(i),
+                    readings[i], "Policy p")), T0.plusSeconds(i))));
+        }
+        // Every replica reports the same use: a reading seen before moves nothing.
+        assertThat(seen).containsExactly("firing", "repeat");
+        assertThat(state.level).isEqualTo(1.0);
+        assertThat(kinds(AlertEvaluator.apply(rule, state, List.of(Observation.usage(T0.plusSeconds(20), 0, "new day")),
+                T0.plusSeconds(20)))).containsExactly("resolved");
+        assertThat(kinds(AlertEvaluator.apply(rule, state, List.of(Observation.usage(T0.plusSeconds(21), 0.9, "p")),
+                T0.plusSeconds(21)))).containsExactly("firing");
+        assertThat(state.episode).isEqualTo(2);
     }
 }

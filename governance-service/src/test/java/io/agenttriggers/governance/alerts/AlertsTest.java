@@ -434,4 +434,53 @@ class AlertsTest {
         assertThat(received(path)).hasSize(2);
         GovernanceTesting.deletePolicy(policy);
     }
+
+    @Test
+    void aQuotaReachingEightyAndAHundredPercentNotifiesOnceEachAndResolvesWhenItsBucketIsGone() {
+        String tenant = tenant("share");
+        String path = "/share/" + tenant;
+        AlertReceivers.http.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        String channelId = JsonPath.from(channel("""
+                {"tenantId":"%s","name":"hook","type":"webhook","url":"%s"}""".formatted(tenant,
+                AlertReceivers.url(path)))).getString("id");
+        rule("""
+                {"tenantId":"%s","name":"quota-use","kind":"budget-share","channels":["%s"]}"""
+                .formatted(tenant, channelId));
+        String policy = GovernanceTesting.createPolicy("{\"name\":\"daily\",\"tenantId\":\"" + tenant
+                + "\",\"quota\":{\"maxRunsPerDay\":5}}");
+        for (int i = 0; i < 4; i++) {
+            assertThat(GovernanceTesting.decision(GovernanceTesting.send(GovernanceTesting.event(tenant, "job.run")))
+                    .getString("verdict")).isEqualTo("approved");
+        }
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 1);
+        JsonNode firing = EventJson.read(received(path).get(0).getBodyAsString(), JsonNode.class);
+        assertThat(firing.path("type").asText()).isEqualTo("alert.firing");
+        assertThat(firing.path("ruleKind").asText()).isEqualTo("budget-share");
+        assertThat(firing.path("groupKey").asText()).isEqualTo("daily:runs:" + tenant);
+        assertThat(firing.path("summary").asText()).startsWith("80 % reached").contains("4 of 5 runs used");
+
+        GovernanceTesting.decision(GovernanceTesting.send(GovernanceTesting.event(tenant, "job.run")));
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 2);
+        JsonNode full = EventJson.read(received(path).get(1).getBodyAsString(), JsonNode.class);
+        assertThat(full.path("type").asText()).isEqualTo("alert.repeat");
+        assertThat(full.path("summary").asText()).startsWith("100 % reached");
+        // Every tick reads the same use again: nothing more is sent.
+        Awaitility.await().pollDelay(3, TimeUnit.SECONDS).atMost(5, TimeUnit.SECONDS).until(() -> true);
+        assertThat(received(path)).hasSize(2);
+
+        // The policy goes: its bucket is no longer read, so the alert resolves.
+        GovernanceTesting.deletePolicy(policy);
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> received(path).size() >= 3);
+        assertThat(EventJson.read(received(path).get(2).getBodyAsString(), JsonNode.class).path("type").asText())
+                .isEqualTo("alert.resolved");
+    }
+
+    @Test
+    void aBudgetShareRuleRefusesScopesAndSharesOutOfRange() {
+        given().header("Authorization", ADMIN).contentType("application/json").body("""
+                {"tenantId":"acme","name":"bad-share","kind":"budget-share","shares":[0,1.5],
+                 "scope":{"eventName":"x"},"channels":["00000000-0000-0000-0000-000000000001"]}""")
+                .when().post("/api/v1/alert-rules").then().statusCode(422)
+                .body("errors.field", org.hamcrest.Matchers.hasItems("shares", "scope"));
+    }
 }
