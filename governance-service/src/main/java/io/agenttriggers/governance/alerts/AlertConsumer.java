@@ -2,7 +2,6 @@ package io.agenttriggers.governance.alerts;
 
 import io.agenttriggers.common.run.RunOutcome;
 import io.agenttriggers.common.run.RunOutcomeCodec;
-import io.agenttriggers.governance.config.GovernanceConfig;
 import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +13,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Evaluates the tenants' alert rules over run outcomes, a poll's batch at a time, in its own consumer group so that
@@ -24,20 +22,13 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AlertConsumer {
 
-    private static final Logger LOG = Logger.getLogger(AlertConsumer.class);
     public static final String CHANNEL = "outcomes-alerts";
 
     @Inject
     AlertRules rules;
 
     @Inject
-    AlertLedger ledger;
-
-    @Inject
-    AlertDelivery delivery;
-
-    @Inject
-    GovernanceConfig config;
+    AlertRecorder recorder;
 
     @Inject
     MeterRegistry registry;
@@ -67,17 +58,7 @@ public class AlertConsumer {
                 return Uni.createFrom().completionStage(batch.ack());
             }
             registry.counter("governance_alert_observations_total").increment(pending.size());
-            String from = topic;
-            return ledger.apply(from, pending)
-                    .onFailure().invoke(e -> LOG.warnf("Evaluating alert rules over %d outcome(s) failed, retrying: %s",
-                            pending.size(), e.getCause() == null ? e.toString() : e + " (" + e.getCause() + ")"))
-                    .onFailure().retry().withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff())
-                    .indefinitely()
-                    .invoke(written -> {
-                        if (written > 0) {
-                            delivery.kick();
-                        }
-                    })
+            return recorder.record(topic, pending, pending.size() + " outcome(s)")
                     .chain(() -> Uni.createFrom().completionStage(batch.ack()));
         });
     }

@@ -52,6 +52,13 @@ public class AlertDelivery {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
+    /** Sends at once when {@code written} new notifications were written, rather than at the next poll. */
+    public void sendNew(int written) {
+        if (written > 0) {
+            kick();
+        }
+    }
+
     /** Sends what is due now rather than at the next poll; a call during a round makes one more round. */
     public void kick() {
         again.set(true);

@@ -29,11 +29,7 @@ public class AlertTicker {
     @Scheduled(every = "${triggers.governance.alerts.tick:PT15S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
         return rules.ready().chain(() -> ledger.tick(rules, PER_ROUND))
-                .invoke(written -> {
-                    if (written > 0) {
-                        delivery.kick();
-                    }
-                })
+                .invoke(delivery::sendNew)
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     LOG.debugf("Alert tick failed: %s", e.toString());

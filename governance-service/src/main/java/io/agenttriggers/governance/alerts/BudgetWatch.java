@@ -54,11 +54,7 @@ public class BudgetWatch {
     @Scheduled(every = "${triggers.governance.alerts.tick:PT15S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> watch() {
         return rules.ready().chain(this::round)
-                .invoke(written -> {
-                    if (written > 0) {
-                        delivery.kick();
-                    }
-                })
+                .invoke(delivery::sendNew)
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
                     LOG.debugf("Budget watch failed: %s", e.toString());

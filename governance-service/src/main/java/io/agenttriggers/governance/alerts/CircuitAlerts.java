@@ -1,7 +1,6 @@
 package io.agenttriggers.governance.alerts;
 
 import io.agenttriggers.common.run.RunOutcome;
-import io.agenttriggers.governance.config.GovernanceConfig;
 import io.agenttriggers.governance.domain.Keys;
 import io.agenttriggers.governance.persistence.GovernanceState.Transition;
 import io.smallrye.mutiny.Uni;
@@ -11,7 +10,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 /**
  * Circuit-open rules: a breaker that an outcome opened or closed is an observation for the outcome tenant's rules,
@@ -22,20 +20,13 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class CircuitAlerts {
 
-    private static final Logger LOG = Logger.getLogger(CircuitAlerts.class);
     private static final String PREFIX = Keys.PREFIX + "cb:";
 
     @Inject
     AlertRules rules;
 
     @Inject
-    AlertLedger ledger;
-
-    @Inject
-    AlertDelivery delivery;
-
-    @Inject
-    GovernanceConfig config;
+    AlertRecorder recorder;
 
     public Uni<Void> observed(Message<?> message, RunOutcome outcome, List<Transition> transitions) {
         if (transitions.isEmpty()) {
@@ -56,15 +47,6 @@ public class CircuitAlerts {
                                 outcome.finishedAt().toInstant(), state)));
             }
         }
-        return ledger.apply("circuits:" + where.getTopic(), pending)
-                .onFailure().invoke(e -> LOG.warnf("Recording circuit alerts of run %s failed, retrying: %s",
-                        outcome.runId(), e.toString()))
-                .onFailure().retry().withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).indefinitely()
-                .invoke(written -> {
-                    if (written > 0) {
-                        delivery.kick();
-                    }
-                })
-                .replaceWithVoid();
+        return recorder.record("circuits:" + where.getTopic(), pending, "the breaker moves of run " + outcome.runId());
     }
 }

@@ -2,7 +2,6 @@ package io.agenttriggers.governance.alerts;
 
 import io.agenttriggers.common.signal.Signal;
 import io.agenttriggers.common.signal.SignalCodec;
-import io.agenttriggers.governance.config.GovernanceConfig;
 import io.cloudevents.CloudEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -14,7 +13,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Evaluates the tenants' rules over other services' signals ({@code triggers.signals}: cron misfires, verification
@@ -25,20 +23,13 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class SignalConsumer {
 
-    private static final Logger LOG = Logger.getLogger(SignalConsumer.class);
     public static final String CHANNEL = "signals-alerts";
 
     @Inject
     AlertRules rules;
 
     @Inject
-    AlertLedger ledger;
-
-    @Inject
-    AlertDelivery delivery;
-
-    @Inject
-    GovernanceConfig config;
+    AlertRecorder recorder;
 
     @Inject
     MeterRegistry registry;
@@ -71,16 +62,7 @@ public class SignalConsumer {
                 return Uni.createFrom().completionStage(batch.ack());
             }
             registry.counter("governance_alert_observations_total").increment(pending.size());
-            return ledger.apply(topic, pending)
-                    .onFailure().invoke(e -> LOG.warnf("Evaluating alert rules over %d signal(s) failed, retrying: %s",
-                            pending.size(), e.toString()))
-                    .onFailure().retry().withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff())
-                    .indefinitely()
-                    .invoke(written -> {
-                        if (written > 0) {
-                            delivery.kick();
-                        }
-                    })
+            return recorder.record(topic, pending, pending.size() + " signal(s)")
                     .chain(() -> Uni.createFrom().completionStage(batch.ack()));
         });
     }

@@ -1,8 +1,12 @@
 package io.agenttriggers.governance.domain;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
-/** A glob over event names, sources and tenants: {@code *} is any run of characters, {@code ?} one character. */
+/**
+ * A glob over event names, sources and tenants: {@code *} is any run of characters, {@code ?} one character. Globs
+ * come from tenants, so they run on RE2J: matching is linear in the value whatever the glob ({@code *a*a*a*…b} would
+ * backtrack in {@code java.util.regex}).
+ */
 public final class Glob {
 
     private final String glob;
