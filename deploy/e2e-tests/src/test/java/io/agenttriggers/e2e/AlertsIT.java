@@ -16,14 +16,20 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A tenant's alert rule as a user sets it up, on two governance replicas: a rule on 3 consecutive failures with a
  * webhook channel, the agent runtime set to fail, three webhook deliveries. Exactly one notification arrives, at the
  * third failure, listing the three run ids; after the runtime recovers, the next success sends exactly one
- * resolution. Both replicas read the outcomes and drain the outbox, so a notification sent twice would show.
+ * resolution. Both replicas read the outcomes and drain the outbox, so a notification sent twice would show. Then the
+ * other services' signals, from the real producers: deliveries with a bad signature (webhook-gateway) and the agent
+ * runtime's breaker pausing the dispatcher.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AlertsIT {
 
     static final StackProcesses STACK = new StackProcesses("runtime-simulator", "agent-dispatcher",
@@ -32,7 +38,8 @@ class AlertsIT {
     static final String TENANT = "e2e-alerts-" + StackProcesses.SUFFIX;
     static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
     static HttpServer receiver;
-    static String ruleId;
+    static final List<String> RULES = new CopyOnWriteArrayList<>();
+    static String channelId;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,8 +56,8 @@ class AlertsIT {
 
     @AfterAll
     static void stop() {
-        // The rule lives in the shared database: gone with the test, so no later stack evaluates it.
-        if (ruleId != null) {
+        // The rules live in the shared database: gone with the test, so no later stack evaluates them.
+        for (String ruleId : RULES) {
             given().baseUri(STACK.url("governance-service")).header("Authorization", ADMIN)
                     .delete("/api/v1/alert-rules/" + ruleId);
         }
@@ -82,17 +89,36 @@ class AlertsIT {
         return EventJson.read(RECEIVED.get(index), JsonNode.class);
     }
 
-    @Test
-    void threeFailuresInARowNotifyOnceWithTheirRunIdsAndARecoveryResolvesOnceAcrossTwoReplicas() {
+    /** Creates a rule of the tenant (the fields after its name and kind) notifying the test's receiver. */
+    static void rule(String name, String kind, String fields) {
         String governance = STACK.url("governance-service");
-        String channelId = given().baseUri(governance).header("Authorization", ADMIN).contentType("application/json")
-                .body("{\"tenantId\":\"" + TENANT + "\",\"name\":\"ops\",\"type\":\"webhook\",\"url\":\"http://"
-                        + "127.0.0.1:" + receiver.getAddress().getPort() + "/alerts\"}")
-                .when().post("/api/v1/alert-channels").then().statusCode(201).extract().path("id");
-        ruleId = given().baseUri(governance).header("Authorization", ADMIN).contentType("application/json")
-                .body("{\"tenantId\":\"" + TENANT + "\",\"name\":\"three-in-a-row\",\"kind\":\"consecutive-failures\","
-                        + "\"notifyAt\":[3],\"channels\":[\"" + channelId + "\"]}")
-                .when().post("/api/v1/alert-rules").then().statusCode(201).extract().path("id");
+        if (channelId == null) {
+            channelId = given().baseUri(governance).header("Authorization", ADMIN).contentType("application/json")
+                    .body("{\"tenantId\":\"" + TENANT + "\",\"name\":\"ops\",\"type\":\"webhook\",\"url\":"
+                            + "\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/alerts\"}")
+                    .when().post("/api/v1/alert-channels").then().statusCode(201).extract().path("id");
+        }
+        RULES.add(given().baseUri(governance).header("Authorization", ADMIN).contentType("application/json")
+                .body("{\"tenantId\":\"" + TENANT + "\",\"name\":\"" + name + "\",\"kind\":\"" + kind + "\","
+                        + fields + "\"channels\":[\"" + channelId + "\"]}")
+                .when().post("/api/v1/alert-rules").then().statusCode(201).extract().path("id"));
+    }
+
+    static List<JsonNode> receivedOf(String ruleKind) {
+        List<JsonNode> out = new ArrayList<>();
+        for (String body : RECEIVED) {
+            JsonNode n = EventJson.read(body, JsonNode.class);
+            if (ruleKind.equals(n.path("ruleKind").asText())) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void threeFailuresInARowNotifyOnceWithTheirRunIdsAndARecoveryResolvesOnceAcrossTwoReplicas() {
+        rule("three-in-a-row", "consecutive-failures", "\"notifyAt\":[3],");
         String endpointId = given().baseUri(STACK.url("webhook-gateway")).header("Authorization", ADMIN)
                 .contentType("application/json")
                 .body("{\"name\":\"alerts-" + StackProcesses.SUFFIX + "\",\"tenantId\":\"" + TENANT
@@ -135,5 +161,58 @@ class AlertsIT {
         given().baseUri(STACK.url("governance-service-2")).header("Authorization", ADMIN)
                 .queryParam("tenantId", TENANT).when().get("/api/v1/alerts")
                 .then().statusCode(200).body("items[0].state", org.hamcrest.Matchers.is("resolved"));
+    }
+
+    @Test
+    @Order(2)
+    void deliveriesWithABadSignatureNotifyAsAVerificationFailureSpike() {
+        rule("probing", "verification-failures", "\"threshold\":3,");
+        String endpointId = given().baseUri(STACK.url("webhook-gateway")).header("Authorization", ADMIN)
+                .contentType("application/json")
+                .body("{\"name\":\"signed-" + StackProcesses.SUFFIX + "\",\"tenantId\":\"" + TENANT
+                        + "\",\"eventName\":\"github\",\"auth\":{\"type\":\"github\"},\"secret\":\"e2e-"
+                        + java.util.UUID.randomUUID() + "\"}")
+                .when().post("/api/v1/endpoints").then().statusCode(201).extract().path("id");
+        Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(5, TimeUnit.SECONDS).until(() -> true);
+        for (int i = 0; i < 4; i++) {
+            given().baseUri(STACK.url("webhook-gateway")).contentType("application/json")
+                    .header("X-GitHub-Event", "push").header("X-GitHub-Delivery", "d-" + i)
+                    .header("X-Hub-Signature-256", "sha256=" + "0".repeat(64)).body("{\"ref\":\"x\"}")
+                    .when().post("/webhooks/" + endpointId).then().statusCode(403);
+        }
+        // The gateway counts refusals per endpoint and signals them every 10 s.
+        Awaitility.await("the spike notification").atMost(90, TimeUnit.SECONDS)
+                .until(() -> !receivedOf("verification-failures").isEmpty());
+        JsonNode spike = receivedOf("verification-failures").get(0);
+        assertThat(spike.path("type").asText()).isEqualTo("alert.firing");
+        // Four refusals, signalled in one period or split over two: the alert fires once it has counted three.
+        assertThat(spike.path("count").asInt()).isBetween(3, 4);
+        assertThat(spike.path("summary").asText()).contains("deliveries refused for their credentials");
+    }
+
+    @Test
+    @Order(3)
+    void theRuntimeBreakerPausingTheDispatcherNotifiesAndItsResumeResolves() {
+        rule("runtime", "runtime-paused", "");
+        String endpointId = given().baseUri(STACK.url("webhook-gateway")).header("Authorization", ADMIN)
+                .contentType("application/json")
+                .body("{\"name\":\"breaker-" + StackProcesses.SUFFIX + "\",\"tenantId\":\"" + TENANT
+                        + "\",\"eventName\":\"job.run\",\"auth\":{\"type\":\"none\"}}")
+                .when().post("/api/v1/endpoints").then().statusCode(201).extract().path("id");
+        Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(5, TimeUnit.SECONDS).until(() -> true);
+        // 503s are retried: two runs of three attempts are more than the breaker's five unhealthy calls in a row.
+        simulator("{\"failureRatio\":1,\"failureStatus\":503}");
+        deliver(endpointId, 10);
+        deliver(endpointId, 11);
+        Awaitility.await("the paused notification").atMost(90, TimeUnit.SECONDS)
+                .until(() -> !receivedOf("runtime-paused").isEmpty());
+        JsonNode paused = receivedOf("runtime-paused").get(0);
+        assertThat(paused.path("type").asText()).isEqualTo("alert.firing");
+        assertThat(paused.path("groupKey").asText()).startsWith("/agent-dispatcher");
+        simulator("{\"failureRatio\":0}");
+        // After open-for a probe call succeeds, the breaker closes and consumption resumes.
+        Awaitility.await("the resumed notification").atMost(90, TimeUnit.SECONDS)
+                .until(() -> receivedOf("runtime-paused").size() >= 2);
+        assertThat(receivedOf("runtime-paused").get(1).path("type").asText()).isEqualTo("alert.resolved");
     }
 }
