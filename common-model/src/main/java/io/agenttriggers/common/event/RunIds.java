@@ -16,6 +16,17 @@ public final class RunIds {
         return GENERATOR.generate().toString();
     }
 
+    /**
+     * When a run id was made (the millisecond a UUIDv7 carries: the ingress accepted the event then), or null for an
+     * id that is not a run id of ours.
+     */
+    public static java.time.Instant timeOf(String runId) {
+        if (!isRunId(runId)) {
+            return null;
+        }
+        return java.time.Instant.ofEpochMilli(UUID.fromString(runId).getMostSignificantBits() >>> 16);
+    }
+
     /** True for a canonical UUID string of version 7. */
     /** The UUID of an id from a URL, or null when it is not one (so a lookup answers 404, not 400 or 500). */
     public static java.util.UUID uuidOrNull(String id) {

@@ -48,7 +48,7 @@ public class AlertConsumer {
                 }
                 for (AlertRules.Rule rule : rules.matching(outcome)) {
                     topic = record.getTopic();
-                    long ms = outcome.duration() == null ? 0 : outcome.duration().toMillis();
+                    long ms = rule.latencyMs(outcome);
                     pending.add(new AlertLedger.Pending(record.getPartition(), offset(record), rule,
                             rule.groupKey(outcome), outcome.tenantId(), new Observation(outcome.runId(),
                                     outcome.status(), ms, outcome.finishedAt().toInstant())));

@@ -66,7 +66,7 @@ public final class AlertDryRun {
                 key = AlertLedger.OTHER;
             }
             AlertState state = dry.alerts.computeIfAbsent(key, k -> new AlertState());
-            long ms = o.duration() == null ? 0 : o.duration().toMillis();
+            long ms = rule.latencyMs(o);
             List<AlertEvaluator.Notice> notices = AlertEvaluator.apply(rule.spec(), state,
                     List.of(new Observation(o.runId(), o.status(), ms, at)), at);
             dry.work += state.buckets.size() + 1;

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
  * @param minRuns        failure-ratio and latency-p95: fewer runs in the window never fire (default 10)
  * @param threshold      failure-ratio: the share of failed runs that fires (0–1, default 0.5); latency-p95: the p95 in
  *                       milliseconds that fires
+ * @param latency        latency-p95: {@code runtime} (default: the dispatcher's start to the terminal state) or
+ *                       {@code end-to-end} (the ingress accepting the event to the terminal state)
  * @param repeatInterval a firing alert notifies again after this long if it still has news (default PT1H)
  * @param channels       the ids of the tenant's channels to notify (1–5)
  */
@@ -38,7 +40,7 @@ import java.util.regex.Pattern;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record AlertRuleSpec(String tenantId, String name, String description, Boolean enabled, String kind,
         Scope scope, String groupBy, List<Integer> notifyAt, List<Double> shares, Duration window, Integer minRuns, Double threshold,
-        Duration repeatInterval, List<String> channels) {
+        String latency, Duration repeatInterval, List<String> channels) {
 
     public static final String CONSECUTIVE_FAILURES = "consecutive-failures";
     public static final String FAILURE_RATIO = "failure-ratio";
@@ -69,6 +71,13 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
     private boolean hasWindow() {
         return FAILURE_RATIO.equals(kind) || LATENCY_P95.equals(kind) || DEAD_LETTERED.equals(kind)
                 || CRON_MISFIRE.equals(kind) || VERIFICATION_FAILURES.equals(kind);
+    }
+    public static final String END_TO_END = "end-to-end";
+    static final List<String> LATENCIES = List.of("runtime", END_TO_END);
+
+    /** Whether latency counts from the ingress accepting the event rather than from the dispatcher's start. */
+    public boolean endToEnd() {
+        return END_TO_END.equals(latency);
     }
     static final List<String> GROUP_BY = List.of("eventName", "triggerType", "source", "workflowId", "tenant");
 
@@ -104,6 +113,7 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
                 windowed ? (minRuns == null ? 10 : minRuns) : null,
                 spike ? (threshold == null ? Double.valueOf(10) : threshold)
                         : windowed ? (threshold == null && FAILURE_RATIO.equals(kind) ? 0.5 : threshold) : null,
+                LATENCY_P95.equals(kind) ? (latency == null ? "runtime" : latency) : null,
                 repeatInterval == null ? Duration.ofHours(1) : repeatInterval,
                 channels == null ? List.of() : channels);
     }
@@ -184,6 +194,10 @@ public record AlertRuleSpec(String tenantId, String name, String description, Bo
         } else if (threshold != null && !windowed) {
             errors.add(new FieldError("threshold", "applies to failure-ratio, latency-p95 and verification-failures "
                     + "rules only"));
+        }
+        if (latency != null && (!LATENCY_P95.equals(kind) || !LATENCIES.contains(latency))) {
+            errors.add(new FieldError("latency", LATENCY_P95.equals(kind) ? "must be one of "
+                    + String.join(", ", LATENCIES) : "applies to latency-p95 rules only"));
         }
         if (repeatInterval != null && (repeatInterval.compareTo(MIN_REPEAT) < 0
                 || repeatInterval.compareTo(MAX_REPEAT) > 0)) {

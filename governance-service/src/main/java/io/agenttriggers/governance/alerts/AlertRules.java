@@ -79,6 +79,20 @@ public class AlertRules {
             return s.kind().startsWith("cron.") ? "cron" : "webhook";
         }
 
+        /**
+         * The run's latency as the rule measures it: in the dispatcher, or end to end from the moment its run id
+         * was made at the ingress (a run id that is not ours falls back to the dispatcher's measure).
+         */
+        long latencyMs(RunOutcome o) {
+            long runtime = o.duration() == null ? 0 : o.duration().toMillis();
+            if (!spec.endToEnd()) {
+                return runtime;
+            }
+            java.time.Instant accepted = io.agenttriggers.common.event.RunIds.timeOf(o.runId());
+            return accepted == null ? runtime
+                    : Math.max(runtime, o.finishedAt().toInstant().toEpochMilli() - accepted.toEpochMilli());
+        }
+
         /** The alert an outcome counts towards within this rule. */
         String groupKey(RunOutcome o) {
             return switch (spec.groupBy()) {

@@ -24,7 +24,7 @@ class AlertDryRunTest {
 
     private static AlertRules.Rule rule(String kind, AlertRuleSpec.Scope scope, List<Integer> notifyAt, String groupBy) {
         return AlertRules.Rule.of(null, new AlertRuleSpec("acme", "dry", null, null, kind, scope, groupBy, notifyAt,
-                null, null, kind.equals(AlertRuleSpec.FAILURE_RATIO) ? 4 : null, null, null, List.of()).normalized());
+                null, null, kind.equals(AlertRuleSpec.FAILURE_RATIO) ? 4 : null, null, null, null, List.of()).normalized());
     }
 
     private static List<String> types(AlertDryRun.Result r) {

@@ -15,7 +15,7 @@ class AlertEvaluatorTest {
     private int runs;
 
     private AlertRuleSpec rule(String kind, Double threshold) {
-        return new AlertRuleSpec("acme", "r", null, null, kind, null, null, null, null, null, null, threshold, null,
+        return new AlertRuleSpec("acme", "r", null, null, kind, null, null, null, null, null, null, threshold, null, null,
                 List.of("00000000-0000-0000-0000-000000000001")).normalized();
     }
 
@@ -50,7 +50,7 @@ class AlertEvaluatorTest {
     @Test
     void aRuleOnTheThirdFailureStaysQuietBeforeIt() {
         AlertRuleSpec rule = new AlertRuleSpec("acme", "r", null, null, AlertRuleSpec.CONSECUTIVE_FAILURES, null, null,
-                List.of(3), null, null, null, null, null, List.of("00000000-0000-0000-0000-000000000001")).normalized();
+                List.of(3), null, null, null, null, null, null, List.of("00000000-0000-0000-0000-000000000001")).normalized();
         AlertState state = new AlertState();
         assertThat(AlertEvaluator.apply(rule, state, List.of(run(RunStatus.FAILED, 1, T0), run(RunStatus.FAILED, 1, T0),
                 run(RunStatus.SUCCEEDED, 1, T0), run(RunStatus.FAILED, 1, T0), run(RunStatus.FAILED, 1, T0)), T0))

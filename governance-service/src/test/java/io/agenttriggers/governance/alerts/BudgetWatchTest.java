@@ -18,7 +18,7 @@ class BudgetWatchTest {
 
     private static AlertRules.Rule rule(String tenant) {
         return AlertRules.Rule.of(RULE, new AlertRuleSpec(tenant, "budget", null, null, AlertRuleSpec.BUDGET_SHARE,
-                null, null, null, List.of(0.8, 1.0), null, null, null, null,
+                null, null, null, List.of(0.8, 1.0), null, null, null, null, null,
                 List.of("00000000-0000-0000-0000-000000000001")).normalized());
     }
 
