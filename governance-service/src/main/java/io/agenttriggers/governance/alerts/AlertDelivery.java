@@ -79,7 +79,8 @@ public class AlertDelivery {
         again.set(false);
         sendDue().subscribe().with(sent -> {
             running.set(false);
-            if (again.get() || sent >= config.alerts().deliveryBatch()) {
+            // A round that claimed something may have left more due (a batch's or a tenant's share was full).
+            if (again.get() || sent > 0) {
                 round();
             }
         }, e -> {
@@ -90,23 +91,39 @@ public class AlertDelivery {
 
     /** One round: claims up to a batch of due notifications and sends them concurrently; answers how many. */
     Uni<Integer> sendDue() {
-        double lease = config.alerts().deliveryTimeout().toSeconds() + 30;
-        return pool.preparedQuery("with due as (select id from governance.alert_notifications where status = 'pending' "
-                        + "and next_attempt_at <= now() order by next_attempt_at limit $1 for update skip locked), "
-                        + "claimed as (update governance.alert_notifications n set attempts = n.attempts + 1, "
-                        + "next_attempt_at = now() + make_interval(secs => $2) from due where n.id = due.id "
-                        + "returning n.id, n.channel_id, n.kind, n.body::text as body, n.attempts) "
-                        + "select claimed.*, c.config::text as config, c.secret from claimed "
-                        + "join governance.alert_channels c on c.id = claimed.channel_id")
-                .execute(Tuple.of(config.alerts().deliveryBatch(), lease))
-                .chain(rows -> {
-                    List<Row> claimed = new ArrayList<>();
-                    rows.forEach(claimed::add);
+        return claim(config.alerts().deliveryBatch(), config.alerts().deliveryPerTenant(), null)
+                .chain(claimed -> {
                     if (claimed.isEmpty()) {
                         return Uni.createFrom().item(0);
                     }
                     return Multi.createFrom().iterable(claimed).onItem().transformToUniAndMerge(this::deliver)
                             .collect().asList().map(List::size);
+                });
+    }
+
+    /**
+     * Claims (leases) up to {@code batch} notifications due by {@code dueBy} (null: now), oldest first, but at most
+     * {@code perTenant} of any one tenant: a tenant with a backlog, or a slow channel, takes its share of a round and
+     * never the whole of it.
+     */
+    Uni<List<Row>> claim(int batch, int perTenant, OffsetDateTime dueBy) {
+        double lease = config.alerts().deliveryTimeout().toSeconds() + 30;
+        return pool.preparedQuery("with due as (select d.id from (select distinct tenant_id from "
+                        + "governance.alert_notifications where status = 'pending' and next_attempt_at <= "
+                        + "coalesce($4, now())) t cross join lateral (select n.id, n.next_attempt_at from "
+                        + "governance.alert_notifications n where n.tenant_id = t.tenant_id and n.status = 'pending' "
+                        + "and n.next_attempt_at <= coalesce($4, now()) order by n.next_attempt_at limit $3 "
+                        + "for update skip locked) d order by d.next_attempt_at limit $1), "
+                        + "claimed as (update governance.alert_notifications n set attempts = n.attempts + 1, "
+                        + "next_attempt_at = now() + make_interval(secs => $2) from due where n.id = due.id "
+                        + "returning n.id, n.channel_id, n.tenant_id, n.kind, n.body::text as body, n.attempts) "
+                        + "select claimed.*, c.config::text as config, c.secret from claimed "
+                        + "join governance.alert_channels c on c.id = claimed.channel_id")
+                .execute(Tuple.of(batch, lease, perTenant, dueBy))
+                .map(rows -> {
+                    List<Row> claimed = new ArrayList<>();
+                    rows.forEach(claimed::add);
+                    return claimed;
                 });
     }
 

@@ -116,6 +116,13 @@ public interface GovernanceConfig {
         int deliveryBatch();
 
         /**
+         * Most notifications of one tenant in one round: a tenant's backlog or slow channel takes a fifth of a round
+         * and the other tenants' notifications go out in the same round.
+         */
+        @WithDefault("10")
+        int deliveryPerTenant();
+
+        /**
          * Attempts per notification before it is marked failed; with the backoff (doubling from
          * {@code first-backoff}, capped at 15 min) twelve attempts cover over an hour of a channel being down.
          */

@@ -135,4 +135,36 @@ class AlertExactlyOnceTest {
                 .await().atMost(Duration.ofSeconds(10)).iterator().next().getInteger("n");
         assertThat(other).isEqualTo(7);
     }
+
+    @Test
+    void aRoundTakesAtMostItsShareOfOneTenantsBacklogSoAnotherTenantsNotificationGoesOutInTheSameRound() {
+        String flooding = tenant("flood");
+        String quiet = tenant("quiet");
+        List<String> channels = new ArrayList<>();
+        for (String tenant : List.of(flooding, quiet)) {
+            channels.add(given().header("Authorization", ADMIN).contentType("application/json").body("""
+                    {"tenantId":"%s","name":"hook","type":"webhook","url":"http://127.0.0.1:%d/once"}"""
+                    .formatted(tenant, receiver.port())).when().post("/api/v1/alert-channels").then().statusCode(201)
+                    .extract().path("id"));
+        }
+        // Due an hour from now, so only this test's claims (due by two hours from now) see them, not the poller.
+        String insert = "insert into governance.alert_notifications (id, channel_id, tenant_id, seq, kind, body, "
+                + "next_attempt_at) select gen_random_uuid(), $1, $2, i, 'test', '{}'::jsonb, now() + interval "
+                + "'1 hour' + make_interval(secs => i + $4) from generate_series(1, $3) i";
+        pool.preparedQuery(insert).execute(Tuple.of(UUID.fromString(channels.get(0)), flooding, 40, 0))
+                .await().atMost(Duration.ofSeconds(10));
+        pool.preparedQuery(insert).execute(Tuple.of(UUID.fromString(channels.get(1)), quiet, 1, 100)).await().atMost(Duration.ofSeconds(10));
+        try {
+            // The quiet tenant's notification is the newest, yet the round takes it; of the backlog, only a share.
+            List<String> tenants = delivery.claim(500, 5, java.time.OffsetDateTime.now().plusHours(2))
+                    .await().atMost(Duration.ofSeconds(10)).stream()
+                    .map(r -> r.getString("tenant_id"))
+                    .filter(t -> t.equals(flooding) || t.equals(quiet)).toList();
+            assertThat(tenants).contains(quiet);
+            assertThat(tenants.stream().filter(flooding::equals)).hasSize(5);
+        } finally {
+            pool.preparedQuery("delete from governance.alert_notifications where tenant_id = any($1)")
+                    .execute(Tuple.of(new String[] {flooding, quiet})).await().atMost(Duration.ofSeconds(10));
+        }
+    }
 }
