@@ -1,7 +1,6 @@
 package io.agenttriggers.governance.alerts;
 
 import io.agenttriggers.governance.persistence.Budgets;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -18,10 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.jboss.logging.Logger;
 
 /**
- * Budget-share rules: every {@code alerts.tick}, today's use of the quotas and budgets of the tenants that have such
+ * Budget-share rules: every {@code alerts.tick} ({@link AlertTicker}), today's use of the quotas and budgets of the tenants that have such
  * rules is read from governance's own state (as the dashboards read it) and each bucket at or above a rule's lowest
  * share is an observation; so is every firing alert whose bucket is gone or below (a new day resolves). Reading the
  * same use twice moves nothing, so every replica may watch: the alert's row lock orders them and the second finds
@@ -30,7 +28,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class BudgetWatch {
 
-    private static final Logger LOG = Logger.getLogger(BudgetWatch.class);
     /** Most observations applied per round; buckets are far fewer in practice, and the rule's alert cap holds too. */
     static final int MAX_PER_ROUND = 5_000;
 
@@ -41,26 +38,12 @@ public class BudgetWatch {
     AlertLedger ledger;
 
     @Inject
-    AlertDelivery delivery;
-
-    @Inject
     Budgets budgets;
 
     @Inject
     Pool pool;
 
     Clock clock = Clock.systemUTC();
-
-    @Scheduled(every = "${triggers.governance.alerts.tick:PT15S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> watch() {
-        return rules.ready().chain(this::round)
-                .invoke(delivery::sendNew)
-                .replaceWithVoid()
-                .onFailure().recoverWithItem(e -> {
-                    LOG.debugf("Budget watch failed: %s", e.toString());
-                    return null;
-                });
-    }
 
     /** One round: reads the use, builds the observations and applies them; answers the notifications written. */
     Uni<Integer> round() {
