@@ -41,6 +41,8 @@ done
 mkdir -p "$BENCH/results"
 CP="$ROOT/webhook-gateway/target/quarkus-app/lib/main/*"
 PSQL=(env PGPASSWORD=triggers psql -h 127.0.0.1 -U triggers -d triggers -qtA -F ' ')
+# pg_stat_activity shows other roles' backends (their client ports) only to a superuser; without one, they read "other".
+PSQL_ADMIN=(psql -h 127.0.0.1 -p "${PG_PORT:-5432}" -U postgres -d triggers -qtA)
 STAMP="$(date +%s)"
 BODY="$(mktemp)"
 trap 'rm -f "$BODY"' EXIT
@@ -85,23 +87,39 @@ drain() { # tenant expected → waits until that many runs finished, or DRAIN se
   done
 }
 
-# label pid... per process of the stack; PostgreSQL and Redis by process name.
+# "label pid ticks" per process of the stack; PostgreSQL and Redis by process name. A PostgreSQL process is labelled
+# twice over: "postgresql" for the table, and its part ("postgresql:<service>" for a backend serving a service's
+# connection, found by the connection's client port; "postgresql:<backend type>" for the WAL writer, checkpointer…).
 cpu_snapshot() {
-  local f label
+  local f label pid
+  declare -A owner=() part=()
   for f in "$RUN_DIR"/*.pid; do
     label="$(basename "$f" .pid)"
-    [ -f "$f" ] && pid="$(cat "$f")" && [ -r "/proc/$pid/stat" ] && echo "$label $(ticks "$pid")"
+    [ -f "$f" ] && pid="$(cat "$f")" && [ -r "/proc/$pid/stat" ] && { echo "$label $pid $(ticks "$pid")"; owner[$pid]="$label"; }
   done
-  for pid in $(pgrep -x postgres || true); do echo "postgresql $(ticks "$pid")"; done
-  for pid in $(pgrep -x redis-server || true); do echo "redis $(ticks "$pid")"; done
-  for pid in $(pgrep -f 'beam.smp' || true); do echo "rabbitmq $(ticks "$pid")"; done
+  # client port → the service that holds the connection's other end
+  declare -A port_of=()
+  while read -r local_addr users; do
+    pid="$(sed -n 's/.*pid=\([0-9]*\).*/\1/p' <<< "$users")"
+    [ -n "$pid" ] && [ -n "${owner[$pid]:-}" ] && port_of[${local_addr##*:}]="${owner[$pid]}"
+  done < <(ss -tnpH state established "( dport = :${PG_PORT:-5432} )" 2>/dev/null | awk '{ print $3, $5 }')
+  while IFS='|' read -r pid type port; do
+    if [ "$type" = "client backend" ]; then part[$pid]="${port_of[$port]:-other}"; else part[$pid]="${type// /-}"; fi
+  done < <("${PSQL_ADMIN[@]}" -c "select pid, backend_type, coalesce(client_port, 0) from pg_stat_activity" 2>/dev/null)
+  for pid in $(pgrep -x postgres || true); do
+    echo "postgresql $pid $(ticks "$pid") postgresql:${part[$pid]:-postmaster-or-gone}"
+  done
+  for pid in $(pgrep -x redis-server || true); do echo "redis $pid $(ticks "$pid")"; done
+  for pid in $(pgrep -f 'beam.smp' || true); do echo "rabbitmq $pid $(ticks "$pid")"; done
 }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# before after runs → "label ms_per_run" lines, biggest first
+# before after runs [column] → "label ms_per_run" lines, biggest first. Each process's ticks are its own difference
+# (a process that started in between counts whole, one that ended counts nothing); column 4 gives PostgreSQL's parts.
 cpu_per_run() {
-  awk -v runs="$3" -v hz="$(getconf CLK_TCK)" 'FNR == NR { before[$1] += $2; next } { after[$1] += $2 }
-    END { for (l in after) { d = after[l] - (l in before ? before[l] : 0); if (d < 0) d = after[l];
-            printf "%s %.3f\n", l, d * 1000 / hz / runs } }' "$1" "$2" | sort -k2 -nr
+  awk -v runs="$3" -v col="${4:-1}" -v hz="$(getconf CLK_TCK)" 'FNR == NR { before[$2] = $3; next }
+    { l = (col == 4 && NF >= 4) ? $4 : $1; if (col == 4 && NF < 4) next;
+      d = $3 - (($2 in before) ? before[$2] : 0); if (d < 0) d = $3; sum[l] += d }
+    END { for (l in sum) printf "%s %.3f\n", l, sum[l] * 1000 / hz / runs }' "$1" "$2" | sort -k2 -nr
 }
 
 WARM_TENANT="bench-warm-$STAMP"
@@ -153,6 +171,7 @@ LOST=$((ACCEPTED - RUNS))
 MIX="$(for kv in $(grep -o 'status_[0-9]*=[0-9]*' <<< "$L"); do s="${kv#status_}"; s="${s%%=*}";
   echo "$s×${kv#*=} (p99 $(field "p99_ms_$s") ms)"; done | paste -sd ',' - | sed 's/,/, /g')"
 CPU="$(cpu_per_run "$BEFORE" "$AFTER" "${RUNS:-1}")"
+PG_PARTS="$(cpu_per_run "$BEFORE" "$AFTER" "${RUNS:-1}" 4)"
 TOTAL_CPU="$(awk '{ s += $2 } END { printf "%.2f", s }' <<< "$CPU")"
 LOADGEN_CPU="$(awk -v a="$LOADGEN_START" -v b="$LOADGEN_END" -v r="${RUNS:-1}" -v hz="$(getconf CLK_TCK)" \
   'BEGIN { printf "%.2f", (b - a) * 1000 / hz / (r > 0 ? r : 1) }')"
@@ -192,4 +211,10 @@ RESULT="$BENCH/results/pipeline-$MODE-$(date +%Y%m%d-%H%M%S).md"
   echo "| process | CPU ms per run |"
   echo "| --- | --- |"
   awk '$2 > 0.0005 { printf "| %s | %s |\n", $1, $2 }' <<< "$CPU"
+  echo
+  echo "PostgreSQL's share by the service its backend serves (or the background process):"
+  echo
+  echo "| PostgreSQL process | CPU ms per run |"
+  echo "| --- | --- |"
+  awk '$2 > 0.0005 { printf "| %s | %s |\n", $1, $2 }' <<< "$PG_PARTS"
 } | tee "$RESULT"

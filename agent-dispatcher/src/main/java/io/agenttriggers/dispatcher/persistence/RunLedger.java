@@ -57,7 +57,7 @@ public class RunLedger {
      * No row back for an event means a redelivered run or a key taken by a transaction that committed while this one
      * ran; {@link #claimStepwise} settles both.
      */
-    private static final String CLAIM = "with v as (select * from unnest($1::text[], $2::text[], $3::uuid[], "
+    static final String CLAIM = "with v as (select * from unnest($1::text[], $2::text[], $3::uuid[], "
             + "$4::int8[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[], $11::uuid[], "
             + "$12::int8[], $13::text[], $14::text[]) as v(tenant_id, dedup_key, run_id, window_ms, event_name, "
             + "trigger_type, source, traceparent, event_time, event, owner, lease_ms, path, workflow_id)), "
@@ -65,19 +65,18 @@ public class RunLedger {
             + "select tenant_id, dedup_key, run_id, now() + window_ms * interval '1 millisecond' from v "
             + "on conflict (tenant_id, dedup_key) do update set run_id = excluded.run_id, "
             + "expires_at = excluded.expires_at where k.expires_at < now() returning k.tenant_id, k.dedup_key, k.run_id), "
-            + "o as (select v.*, coalesce(t.run_id, (select k.run_id from dispatch.idempotency_keys k "
+            + "h as (select v.*, coalesce(t.run_id, (select k.run_id from dispatch.idempotency_keys k "
             + "where k.tenant_id = v.tenant_id and k.dedup_key = v.dedup_key)) as holder from v left join taken t "
-            + "on t.tenant_id = v.tenant_id and t.dedup_key = v.dedup_key) "
+            + "on t.tenant_id = v.tenant_id and t.dedup_key = v.dedup_key), "
+            + "o as (select h.*, holder = run_id as mine from h where holder is not null) "
             + "insert into dispatch.runs (run_id, tenant_id, event_name, trigger_type, source, dedup_key, status, "
             + "original_run_id, traceparent, event_time, started_at, finished_at, event, owner, lease_until, "
             + "planned_path, workflow_id) "
-            + "select o.run_id, o.tenant_id, o.event_name, o.trigger_type, o.source, o.dedup_key, "
-            + "case when o.holder = o.run_id then 'running' else 'duplicate' end, nullif(o.holder, o.run_id), "
-            + "o.traceparent, o.event_time, case when o.holder = o.run_id then now() end, "
-            + "case when o.holder = o.run_id then null else now() end, o.event::jsonb, "
-            + "case when o.holder = o.run_id then o.owner end, "
-            + "case when o.holder = o.run_id then now() + o.lease_ms * interval '1 millisecond' end, "
-            + "case when o.holder = o.run_id then o.path end, o.workflow_id from o where o.holder is not null "
+            + "select run_id, tenant_id, event_name, trigger_type, source, dedup_key, "
+            + "case when mine then 'running' else 'duplicate' end, nullif(holder, run_id), traceparent, event_time, "
+            + "case when mine then now() end, case when mine then null else now() end, event::jsonb, "
+            + "case when mine then owner end, case when mine then now() + lease_ms * interval '1 millisecond' end, "
+            + "case when mine then path end, workflow_id from o "
             + "on conflict (run_id) do nothing returning " + COLUMNS;
 
     /** One event's claim, batched with concurrent claims. */
@@ -348,7 +347,7 @@ public class RunLedger {
      * The terminal states of a batch of runs with the attempts that decided them, in one statement: each run changes
      * only while queued or running and held by the given owner; its attempt is logged either way.
      */
-    private static final String FINISH = "with v as (select * from unnest($1::uuid[], $2::text[], $3::text[], "
+    static final String FINISH = "with v as (select * from unnest($1::uuid[], $2::text[], $3::text[], "
             + "$4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int4[], $10::uuid[], $11::bool[], "
             + "$12::text[], $13::timestamptz[], $14::int8[], $15::int4[], $16::text[], $17::text[]) as v(run_id, status, "
             + "reason, decision_mode, agent_run_id, result, error, cost_usd, llm_calls, owner, logged, a_path, "
