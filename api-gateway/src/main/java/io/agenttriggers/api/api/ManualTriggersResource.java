@@ -2,6 +2,7 @@ package io.agenttriggers.api.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agenttriggers.api.persistence.ManualTriggerStore;
+import io.agenttriggers.api.domain.ManualTriggerSpec;
 import io.agenttriggers.common.problem.ProblemException;
 import io.agenttriggers.common.security.TenantScope;
 import io.quarkus.security.Authenticated;
@@ -51,6 +52,11 @@ public class ManualTriggersResource {
             + "reused tokens are refused (409). With several tenants in scope, pass tenantId.")
     public Uni<Response> fire(@PathParam("eventName") String eventName, @QueryParam("tenantId") String tenantId,
             @HeaderParam("X-Confirmation-Token") String token, @Context HttpHeaders headers, byte[] body) {
+        if (!ManualTriggerSpec.isEventName(eventName)) {
+            // No trigger has such a name, and a NUL in it would not even reach the store (PostgreSQL refuses it).
+            throw ProblemException.badRequest("invalid_event_name",
+                    "eventName must be 1-200 letters, digits, '.', '_', ':' or '-'");
+        }
         if (tenantId != null) {
             TenantScope.check(identity, tenantId);
         }

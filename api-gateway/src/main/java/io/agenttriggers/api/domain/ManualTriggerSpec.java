@@ -28,6 +28,11 @@ public record ManualTriggerSpec(String tenantId, String eventName, String descri
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
 
+    /** Whether {@code name} could name a manual trigger (the rule {@link #check} applies to a new one). */
+    public static boolean isEventName(String name) {
+        return name != null && EVENT_NAME.matcher(name).matches();
+    }
+
     /** The same trigger as a deployment of {@code workflowId} holds it, for {@code tenantId}. */
     public ManualTriggerSpec ownedBy(String tenantId, String workflowId) {
         return new ManualTriggerSpec(tenantId, eventName, description, roles, requireConfirmation,
@@ -56,7 +61,7 @@ public record ManualTriggerSpec(String tenantId, String eventName, String descri
         if (tenantId == null || !IDENTIFIER.matcher(tenantId).matches()) {
             errors.add(new FieldError("tenantId", "is required: 1-128 letters, digits, '.', '_', ':' or '-'"));
         }
-        if (eventName == null || !EVENT_NAME.matcher(eventName).matches()) {
+        if (!isEventName(eventName)) {
             errors.add(new FieldError("eventName", "is required: 1-200 letters, digits, '.', '_', ':' or '-'"));
         }
         if (name != null && (name.isBlank() || name.length() > 200)) {
